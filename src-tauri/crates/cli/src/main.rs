@@ -1,0 +1,52 @@
+//! `flowguard`: the headless face of Flowguard.
+//!
+//! Every subcommand lives in its own module under `cmd/` and talks to the same core crates as the
+//! desktop app, so what the CLI does and what the app does never drift apart. This file only
+//! parses arguments and dispatches.
+
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Flowguard: automation flows for Microsoft Defender for Endpoint.
+#[derive(Debug, Parser)]
+#[command(name = "flowguard", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The SQLite database to use. Defaults to the desktop app's database in the OS data folder.
+    #[arg(long, global = true, env = "FLOWGUARD_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print where Flowguard keeps its database and logs.
+    Paths,
+}
+
+impl Cli {
+    /// The database path: `--db`, `FLOWGUARD_DB`, or the app's default.
+    pub fn database_path(&self) -> anyhow::Result<PathBuf> {
+        match &self.db {
+            Some(path) => Ok(path.clone()),
+            None => Ok(flowguard_store::paths::default_database_path()?),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _telemetry = flowguard_telemetry::init(flowguard_telemetry::Options::cli());
+    match cmd::dispatch(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
