@@ -1,2 +1,190 @@
-//! Shared harness for the end-to-end tests: starts tauri-driver for the built app and opens a
-//! WebDriver session, always quitting it and stopping the driver, even when a test fails.
+//! Shared harness for the end-to-end tests: starts `tauri-driver` for the built app, opens a
+//! WebDriver session, and always quits the session and stops the driver, even when a test fails.
+//!
+//! The app must be built with the UI embedded (`tauri build --debug --no-bundle`), because a
+//! plain `cargo build` makes a dev build that loads the Vite dev server instead. The tests are
+//! `#[ignore]`d in a plain `cargo test`: `scripts/test.sh` builds the app and runs them under Xvfb
+//! with `--ignored`.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use thirtyfour::prelude::*;
+
+/// The repository root.
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The built app: `FLOWGUARD_APP_BINARY`, or `target/debug/flowguard-app`.
+pub fn app_binary() -> Result<PathBuf> {
+    let path = match std::env::var_os("FLOWGUARD_APP_BINARY") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| repository_root().join("target"), PathBuf::from);
+            target.join("debug/flowguard-app")
+        }
+    };
+    let path = path.canonicalize().with_context(|| {
+        format!(
+            "the app binary {} does not exist; build it with `ui/node_modules/.bin/tauri build --debug --no-bundle`",
+            path.display()
+        )
+    })?;
+    Ok(path)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A running `tauri-driver`, stopped with SIGTERM on drop (only SIGTERM makes it stop
+/// WebKitWebDriver; an orphaned WebKitWebDriver would keep the test's output pipe open).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(data_directory: &Path) -> Result<Self> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("FLOWGUARD_DATA_DIR", data_directory)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context(
+                "cannot start tauri-driver (install it with `cargo install tauri-driver --locked`)",
+            )?;
+        let driver = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on port {port} within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh app with its own data folder and database, driven over WebDriver.
+pub struct AppSession {
+    pub data_directory: tempfile_dir::TempDir,
+    pub database_path: PathBuf,
+}
+
+/// Starts the app on a fresh database, runs `scenario`, then quits the session and stops the
+/// driver whatever happened, and returns the scenario's result.
+pub async fn with_app<F, Fut>(scenario: F) -> Result<()>
+where
+    F: FnOnce(WebDriver, AppSession) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    let application = app_binary()?;
+    let data_directory = tempfile_dir::TempDir::new("flowguard-e2e")?;
+    let database_path = data_directory.path().join("e2e.db");
+    let driver = Driver::start(data_directory.path())?;
+
+    let mut capabilities = thirtyfour::Capabilities::new();
+    capabilities.insert(
+        "tauri:options".to_owned(),
+        serde_json::json!({
+            "application": application,
+            "args": [format!("--db={}", database_path.display())],
+        }),
+    );
+    let web_driver = WebDriver::new(format!("http://127.0.0.1:{}", driver.port), capabilities)
+        .await
+        .context("cannot open a WebDriver session through tauri-driver")?;
+
+    let session = AppSession {
+        data_directory,
+        database_path,
+    };
+    let handle = web_driver.clone();
+    // The scenario runs in its own task so that a panic inside it still lets us quit the session.
+    let outcome = tokio::spawn(scenario(handle, session)).await;
+    let quit = web_driver.quit().await;
+    drop(driver);
+    match outcome {
+        Ok(result) => result?,
+        Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
+    }
+    quit.context("cannot quit the WebDriver session")?;
+    Ok(())
+}
+
+/// Waits until an element matching `css` is displayed (React Flow keeps nodes hidden until it has
+/// measured them, so presence alone is not enough).
+pub async fn displayed(driver: &WebDriver, css: &str) -> Result<WebElement> {
+    let element = driver
+        .query(By::Css(css))
+        .wait(Duration::from_secs(20), Duration::from_millis(100))
+        .and_displayed()
+        .first()
+        .await
+        .with_context(|| format!("no displayed element matches `{css}` within 20 s"))?;
+    Ok(element)
+}
+
+/// A self-deleting temporary folder, without pulling a crate in for it.
+pub mod tempfile_dir {
+    use std::path::{Path, PathBuf};
+
+    #[derive(Debug)]
+    pub struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub fn new(prefix: &str) -> std::io::Result<Self> {
+            let unique = format!(
+                "{prefix}-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            );
+            let path = std::env::temp_dir().join(unique);
+            std::fs::create_dir_all(&path)?;
+            Ok(Self(path))
+        }
+
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}

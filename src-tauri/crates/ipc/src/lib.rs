@@ -1,1 +1,93 @@
-//! The types the desktop app exchanges with its UI, and the generator of their TypeScript bindings.
+//! The types the desktop app exchanges with its UI, and the generator of their TypeScript
+//! bindings.
+//!
+//! Every command's request and response type is declared (or re-exported) here, so the set of
+//! types the UI sees is one list: [`export_bindings`] writes them to `ui/src/ipc/bindings/`, and a
+//! test fails when the committed files differ from what the Rust types produce. This crate holds
+//! data only: no Tauri, no I/O besides writing the binding files.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Facts about the running app, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// The app's version (the Cargo package version).
+    pub version: String,
+    /// The SQLite database the app uses.
+    pub database_path: String,
+    /// The folder with the app's data (database, logs).
+    pub data_directory: String,
+    /// The folder with the rolling log files.
+    pub log_directory: String,
+}
+
+/// What every command returns when it fails: a stable kind the UI can branch on, and a message
+/// a person can read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub kind: CommandErrorKind,
+    pub message: String,
+}
+
+/// The families of command failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandErrorKind {
+    /// The UI sent something the command refuses (a bad id, an invalid flow, …).
+    InvalidInput,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The database, a connector or the file system failed.
+    Internal,
+}
+
+impl CommandError {
+    pub fn new(kind: CommandErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// The folder, relative to the repository root, that holds the generated bindings.
+pub const BINDINGS_DIRECTORY: &str = "ui/src/ipc/bindings";
+
+/// The repository root, found from this crate's manifest directory.
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
+}
+
+/// Writes the TypeScript declaration of every IPC type (and the types they use) into `directory`
+/// and returns the files written, sorted.
+pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportError> {
+    let config = ts_rs::Config::new()
+        .with_out_dir(directory)
+        .with_large_int("number");
+    AppInfo::export_all(&config)?;
+    CommandError::export_all(&config)?;
+    let mut files: Vec<PathBuf> = walk(directory);
+    files.sort();
+    Ok(files)
+}
+
+fn walk(directory: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|ext| ext == "ts") {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -31,12 +31,18 @@ impl Options {
     /// The CLI logs to stderr only (`RUST_LOG` still applies); long-running commands such as
     /// the daemon ask for a file too.
     pub fn cli() -> Self {
-        Self { log_directory: None, file_prefix: "flowguard-cli" }
+        Self {
+            log_directory: None,
+            file_prefix: "flowguard-cli",
+        }
     }
 
     /// A process that also keeps a rolling log file in `directory`.
     pub fn with_file(directory: PathBuf, file_prefix: &'static str) -> Self {
-        Self { log_directory: Some(directory), file_prefix }
+        Self {
+            log_directory: Some(directory),
+            file_prefix,
+        }
     }
 }
 
@@ -51,9 +57,8 @@ pub struct TelemetryGuard {
 /// Installs the global subscriber. A second call (tests) keeps the first subscriber and returns a
 /// guard without a file writer.
 pub fn init(options: Options) -> TelemetryGuard {
-    let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER))
-    };
+    let filter =
+        || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let stderr_layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(true)
@@ -61,18 +66,19 @@ pub fn init(options: Options) -> TelemetryGuard {
 
     let mut file_guard = None;
     let mut log_directory = None;
-    let file_layer = options.log_directory.as_ref().and_then(|directory| {
-        let appender = match std::fs::create_dir_all(directory).map_err(|e| e.to_string()).and_then(
-            |()| {
+    let Options { log_directory: wanted_directory, file_prefix } = options;
+    let file_layer = wanted_directory.and_then(|directory| {
+        let appender = match std::fs::create_dir_all(&directory)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
                 tracing_appender::rolling::Builder::new()
                     .rotation(tracing_appender::rolling::Rotation::DAILY)
-                    .filename_prefix(options.file_prefix)
+                    .filename_prefix(file_prefix)
                     .filename_suffix("log")
                     .max_log_files(KEPT_LOG_FILES)
-                    .build(directory)
+                    .build(&directory)
                     .map_err(|e| e.to_string())
-            },
-        ) {
+            }) {
             Ok(appender) => appender,
             Err(error) => {
                 eprintln!(
@@ -84,7 +90,7 @@ pub fn init(options: Options) -> TelemetryGuard {
         };
         let (writer, guard) = tracing_appender::non_blocking(appender);
         file_guard = Some(guard);
-        log_directory = Some(directory.clone());
+        log_directory = Some(directory);
         Some(
             tracing_subscriber::fmt::layer()
                 .with_writer(writer)
@@ -94,11 +100,20 @@ pub fn init(options: Options) -> TelemetryGuard {
         )
     });
 
-    let installed = tracing_subscriber::registry().with(stderr_layer).with(file_layer).try_init();
+    let installed = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
     if installed.is_err() {
-        return TelemetryGuard { _file: None, log_directory: None };
+        return TelemetryGuard {
+            _file: None,
+            log_directory: None,
+        };
     }
-    TelemetryGuard { _file: file_guard, log_directory }
+    TelemetryGuard {
+        _file: file_guard,
+        log_directory,
+    }
 }
 
 #[cfg(test)]
@@ -115,7 +130,10 @@ mod tests {
         let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(files.len(), 1, "one log file: {files:?}");
         let name = files[0].file_name().into_string().unwrap();
-        assert!(name.starts_with("test.") && name.ends_with(".log"), "{name}");
+        assert!(
+            name.starts_with("test.") && name.ends_with(".log"),
+            "{name}"
+        );
         let text = std::fs::read_to_string(files[0].path()).unwrap();
         assert!(text.contains("hello from the telemetry test"), "{text}");
         assert!(text.contains("answer=42"), "{text}");

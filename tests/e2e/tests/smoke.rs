@@ -1,0 +1,58 @@
+//! The walking skeleton's promise: the real app opens on its canvas, the palette offers the five
+//! node kinds, and a command round trip (UI → Rust → UI) reports the database the app was given.
+
+use anyhow::{Result, ensure};
+use flowguard_e2e::{displayed, with_app};
+use thirtyfour::prelude::*;
+
+const PALETTE: [&str; 5] = [
+    "Trigger",
+    "Get Alert",
+    "Condition",
+    "Isolate Machine",
+    "Send Email",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
+async fn the_app_opens_on_its_canvas_with_the_five_node_kinds() -> Result<()> {
+    with_app(|driver, session| async move {
+        displayed(&driver, "[data-testid=canvas] .react-flow").await?;
+        displayed(&driver, "[data-testid=palette]").await?;
+
+        let entries = driver
+            .find_all(By::Css("[data-testid^=palette-entry-] .palette-name"))
+            .await?;
+        let mut names = Vec::new();
+        for entry in entries {
+            names.push(entry.text().await?);
+        }
+        ensure!(
+            names == PALETTE,
+            "the palette lists {names:?}, expected {PALETTE:?}"
+        );
+
+        // The status bar shows what the Rust command returned: the database the app was given.
+        let database = displayed(&driver, "[data-testid=database-path]").await?;
+        let shown = database.text().await?;
+        let expected = session.database_path.display().to_string();
+        ensure!(
+            shown.contains(&expected),
+            "the status bar says {shown:?}, expected {expected:?}"
+        );
+
+        // Clicking a palette entry (the keyboard and accessibility path) puts a node on the canvas.
+        driver
+            .find(By::Css("[data-testid=palette-entry-get_alert]"))
+            .await?
+            .click()
+            .await?;
+        let node = displayed(&driver, "[data-testid=node-get_alert]").await?;
+        ensure!(
+            node.text().await?.contains("Get Alert"),
+            "the new node has no title"
+        );
+        Ok(())
+    })
+    .await
+}
