@@ -33,7 +33,7 @@ function CanvasInner() {
   const addNode = useCallback(
     (kind: NodeKindId, position?: { x: number; y: number }) => {
       const id = `${kind}_${nextId.current++}`;
-      const at = position ?? { x: 80 + count * 220, y: 160 };
+      const at = position ?? { x: 60 + (count % 4) * 250, y: 120 + Math.floor(count / 4) * 140 };
       setNodes((current) => [
         ...current,
         { id, type: "flow", position: at, data: { kind, title: nodeKind(kind).title } },
@@ -74,7 +74,7 @@ function CanvasInner() {
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
-          fitView
+          defaultViewport={{ x: 0, y: 0, zoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} />

@@ -24,7 +24,7 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
           </span>
         )}
       </div>
-      <div className="flow-node-kind">{info.title}</div>
+      <div className="flow-node-kind">{data.title === info.title ? info.description : info.title}</div>
       {info.kind === "condition" ? (
         <>
           <Handle type="source" id="true" position={Position.Right} style={{ top: "35%" }} />
