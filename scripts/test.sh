@@ -22,10 +22,21 @@ phase "cargo fmt --check"
 cargo fmt --all -- --check
 
 phase "cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features tauri/custom-protocol -- -D warnings
 
 phase "cargo test"
-cargo test --workspace --locked
+# The same features as the app build below, so the two share every compiled dependency.
+cargo test --workspace --locked --features tauri/custom-protocol
+
+phase "OS keychain test (gnome-keyring on a private D-Bus session)"
+KEYRING_HOME="$(mktemp -d)"
+mkdir -p "$KEYRING_HOME/home/.cache" "$KEYRING_HOME/run"
+chmod 700 "$KEYRING_HOME/run"
+HOME="$KEYRING_HOME/home" XDG_RUNTIME_DIR="$KEYRING_HOME/run" \
+  CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
+  dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+    cargo test -p flowguard-secrets --locked --test keychain -- --ignored'
+rm -rf "$KEYRING_HOME"
 
 phase "UI type-check and unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent test)
