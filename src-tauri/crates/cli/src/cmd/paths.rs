@@ -6,6 +6,9 @@ use crate::Cli;
 
 pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     println!("database: {}", cli.database_path()?.display());
-    println!("logs:     {}", flowguard_store::paths::log_directory()?.display());
+    println!(
+        "logs:     {}",
+        flowguard_store::paths::log_directory()?.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
