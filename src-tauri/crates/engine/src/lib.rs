@@ -6,3 +6,4 @@ pub mod events;
 pub mod graph;
 pub mod lock;
 pub mod retry;
+pub mod schedule;
