@@ -1,1 +1,28 @@
-//! The flow document, node kinds, validation and dynamic-content expressions. Pure: no I/O, no async runtime, no Tauri.
+//! The flow document, node kinds, validation and dynamic-content expressions.
+//!
+//! This crate is pure: no I/O, no async runtime, no Tauri, no database. The store, the engine,
+//! the CLI and the desktop app all depend on it, so it is the one place that says what a flow
+//! is and whether it is valid. Start with [`parse_and_validate`]; the node kinds live in
+//! [`kinds`], dynamic content in [`expr`], the built-in flows in [`templates`].
+
+pub mod condition;
+pub mod expr;
+pub mod flow;
+pub mod graph;
+pub mod kinds;
+pub mod parse;
+pub mod templates;
+pub mod validate;
+
+pub use condition::{ConditionOperator, ConditionRule};
+pub use expr::ExprError;
+pub use flow::{
+    CURRENT_SCHEMA, Edge, Flow, Port, Position, Step, TRIGGER_ID, Trigger, canonical_json,
+};
+pub use graph::{AvailableOutput, available_outputs};
+pub use kinds::{
+    Category, FieldSchema, FieldType, NodeKindSpec, OutputSpec, ValueType, node_kind, node_kinds,
+};
+pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
+pub use templates::TemplateInfo;
+pub use validate::{Diagnostic, DiagnosticCode, Severity, has_errors, validate};
