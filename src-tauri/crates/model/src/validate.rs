@@ -654,7 +654,12 @@ impl Checker<'_> {
                     if node_id == TRIGGER_ID {
                         self.push(node, name, DiagnosticCode::ReferenceNotUpstream, format!("the trigger cannot use its own outputs (`{reference}`)"));
                     } else if let [output, deeper @ ..] = rest {
-                        let spec = self.flow.trigger.as_ref().and_then(|trigger| node_kind(&trigger.kind));
+                        let spec = self
+                            .flow
+                            .trigger
+                            .as_ref()
+                            .and_then(|trigger| node_kind(&trigger.kind))
+                            .filter(|spec| spec.is_trigger());
                         self.output(node_id, field, spec, reference, output, !deeper.is_empty());
                     }
                 }
@@ -830,7 +835,11 @@ impl Checker<'_> {
 
     fn graph(&mut self) {
         let flow = self.flow;
-        for cycle in graph::cycles(flow) {
+        // A cycle through the trigger needs an edge into it, which is reported on its own.
+        for cycle in graph::cycles(flow)
+            .into_iter()
+            .filter(|cycle| !cycle.iter().any(|id| id == TRIGGER_ID))
+        {
             let first = cycle.first().cloned();
             self.push(
                 first.as_deref(),
@@ -864,7 +873,12 @@ impl Checker<'_> {
             let Some(spec) = node_kind(&step.kind) else {
                 continue;
             };
-            if spec.category != Category::Decision {
+            // An edge without a port is reported as `missing_port`; which branch it meant is unknown.
+            let unnamed = flow
+                .edges
+                .iter()
+                .any(|edge| edge.from == step.id && edge.port.is_none());
+            if spec.category != Category::Decision || unnamed {
                 continue;
             }
             for port in [Port::True, Port::False] {
