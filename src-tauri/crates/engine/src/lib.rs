@@ -5,5 +5,6 @@ pub mod connectors;
 pub mod events;
 pub mod graph;
 pub mod lock;
+pub mod resolve;
 pub mod retry;
 pub mod schedule;
