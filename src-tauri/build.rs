@@ -3,7 +3,14 @@
 //! the commands the UI uses, and nothing else.
 
 fn main() {
-    let commands = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "node_kinds",
+        "validate_flow",
+        "available_outputs",
+        "list_templates",
+        "get_template",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("the Tauri build step failed");
 }

@@ -40,7 +40,14 @@ pub fn run() {
 
     let result = tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::node_kinds,
+            commands::validate_flow,
+            commands::available_outputs,
+            commands::list_templates,
+            commands::get_template,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "the desktop shell stopped with an error");

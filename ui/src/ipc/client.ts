@@ -3,9 +3,14 @@
 // generate-bindings`, checked by a test that fails when they are stale).
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AvailableOutput } from "./bindings/AvailableOutput";
 import type { CommandError } from "./bindings/CommandError";
+import type { Flow } from "./bindings/Flow";
+import type { NodeKindSpec } from "./bindings/NodeKindSpec";
+import type { TemplateInfo } from "./bindings/TemplateInfo";
+import type { ValidationReport } from "./bindings/ValidationReport";
 
-export type { AppInfo, CommandError };
+export type { AppInfo, AvailableOutput, CommandError, Flow, NodeKindSpec, TemplateInfo, ValidationReport };
 
 /** True when running inside the Tauri shell (false in a plain browser or in unit tests). */
 export function insideTauri(): boolean {
@@ -32,4 +37,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
+  nodeKinds: () => call<NodeKindSpec[]>("node_kinds"),
+  validateFlow: (flow: Flow) => call<ValidationReport>("validate_flow", { document: JSON.stringify(flow) }),
+  availableOutputs: (flow: Flow, nodeId: string) => call<AvailableOutput[]>("available_outputs", { flow, nodeId }),
+  listTemplates: () => call<TemplateInfo[]>("list_templates"),
+  getTemplate: (name: string) => call<Flow>("get_template", { name }),
 };

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
+
 /// Facts about the running app, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -55,6 +57,25 @@ impl CommandError {
     }
 }
 
+/// What validating a flow found: every diagnostic, and whether any is an error (an invalid flow
+/// can be saved as a draft but not enabled).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidationReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub has_errors: bool,
+}
+
+impl ValidationReport {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
+        let has_errors = flowguard_model::has_errors(&diagnostics);
+        Self {
+            diagnostics,
+            has_errors,
+        }
+    }
+}
+
 /// The folder, relative to the repository root, that holds the generated bindings.
 pub const BINDINGS_DIRECTORY: &str = "ui/src/ipc/bindings";
 
@@ -71,6 +92,12 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
         .with_large_int("number");
     AppInfo::export_all(&config)?;
     CommandError::export_all(&config)?;
+    Flow::export_all(&config)?;
+    NodeKindSpec::export_all(&config)?;
+    Diagnostic::export_all(&config)?;
+    AvailableOutput::export_all(&config)?;
+    TemplateInfo::export_all(&config)?;
+    ValidationReport::export_all(&config)?;
     let mut files: Vec<PathBuf> = walk(directory);
     files.sort();
     Ok(files)
