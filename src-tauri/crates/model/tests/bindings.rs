@@ -1,0 +1,68 @@
+//! The TypeScript declarations the UI gets (through `flowguard-ipc`, which collects them with
+//! `T::decl`): serde's renames must show, and nothing is written to disk here.
+
+use flowguard_model::{
+    AvailableOutput, Diagnostic, Edge, FieldSchema, Flow, NodeKindSpec, OutputSpec, Step,
+    TemplateInfo, Trigger,
+};
+use ts_rs::{Config, TS};
+
+fn decl<T: TS>() -> String {
+    T::decl(&Config::new().with_large_int("number"))
+}
+
+#[test]
+fn declarations_follow_the_serde_names() {
+    let flow = decl::<Flow>();
+    assert!(flow.contains("schema: number"), "{flow}");
+    assert!(flow.contains("trigger: Trigger | null"), "{flow}");
+    assert!(
+        flow.contains("layout: { [key in string]: Position }"),
+        "{flow}"
+    );
+    assert!(
+        !flow.contains("unknown:"),
+        "unknown fields stay out of the UI types: {flow}"
+    );
+
+    let edge = decl::<Edge>();
+    assert!(edge.contains("port?: Port"), "{edge}");
+    let field = decl::<FieldSchema>();
+    assert!(
+        field.contains("type: FieldType") && field.contains("enumValues: Array<string>"),
+        "{field}"
+    );
+    assert!(decl::<OutputSpec>().contains("type: ValueType"));
+    let spec = decl::<NodeKindSpec>();
+    assert!(spec.contains("changesTenant: boolean"), "{spec}");
+    let diagnostic = decl::<Diagnostic>();
+    assert!(diagnostic.contains("nodeId: string | null"), "{diagnostic}");
+    assert!(decl::<AvailableOutput>().contains("sourceNodeId: string"));
+    assert!(decl::<TemplateInfo>().contains("description: string"));
+    assert!(
+        decl::<Step>().contains("inputs: { [key in string]: JsonValue }"),
+        "{}",
+        decl::<Step>()
+    );
+    assert!(decl::<Trigger>().contains("kind: string"));
+    let severity = decl::<flowguard_model::Severity>();
+    assert!(severity.contains("\"error\" | \"warning\""), "{severity}");
+    let field_type = decl::<flowguard_model::FieldType>();
+    assert!(field_type.contains("\"email_list\""), "{field_type}");
+}
+
+#[test]
+fn node_kinds_serialize_for_the_palette() {
+    let kinds = serde_json::to_value(flowguard_model::node_kinds()).expect("serializes");
+    let isolate = kinds
+        .as_array()
+        .and_then(|kinds| kinds.iter().find(|kind| kind["kind"] == "isolate_machine"))
+        .expect("isolate_machine");
+    assert_eq!(isolate["category"], "action");
+    assert_eq!(isolate["changesTenant"], true);
+    assert_eq!(isolate["inputs"][1]["type"], "enum");
+    assert_eq!(
+        isolate["inputs"][1]["enumValues"],
+        serde_json::json!(["Full", "Selective"])
+    );
+}
