@@ -3,8 +3,12 @@
 
 pub mod connectors;
 pub mod events;
+pub mod executor;
+#[cfg(test)]
+mod executor_tests;
 pub mod graph;
 pub mod lock;
 pub mod resolve;
 pub mod retry;
+pub mod run;
 pub mod schedule;

@@ -1,0 +1,415 @@
+//! The executor with in-memory parts: a run log, a Defender and a mailer that only remember.
+//! The integration tests in `tests/` run the same paths against SQLite, the emulator and SMTP.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use crate::connectors::{
+    ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail,
+};
+use crate::events::EventBus;
+use crate::executor::{Executor, ExecutorSettings, isolation_marker};
+use crate::retry::RetryPolicy;
+use crate::run::{MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
+
+#[derive(Default)]
+struct FakeDefender {
+    alerts: BTreeMap<String, Value>,
+    actions: Mutex<Vec<Value>>,
+    isolate_calls: Mutex<Vec<IsolationRequest>>,
+    get_alert_calls: Mutex<u32>,
+    /// Errors the next isolate calls return, in order.
+    isolate_errors: Mutex<Vec<ActionError>>,
+}
+
+impl Defender for FakeDefender {
+    fn get_alert<'a>(&'a self, alert_id: &'a str) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            *self.get_alert_calls.lock().unwrap() += 1;
+            self.alerts.get(alert_id).cloned().ok_or_else(|| {
+                ActionError::permanent(
+                    "ResourceNotFound",
+                    format!("Alert {alert_id} was not found"),
+                )
+            })
+        })
+    }
+
+    fn alerts_created_since<'a>(
+        &'a self,
+        _since: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>> {
+        Box::pin(async move { Ok(self.alerts.values().cloned().collect()) })
+    }
+
+    fn isolation_actions<'a>(
+        &'a self,
+        machine_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>> {
+        Box::pin(async move {
+            Ok(self
+                .actions
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|a| a["machineId"] == machine_id)
+                .cloned()
+                .collect())
+        })
+    }
+
+    fn isolate<'a>(
+        &'a self,
+        request: &'a IsolationRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            self.isolate_calls.lock().unwrap().push(request.clone());
+            let mut errors = self.isolate_errors.lock().unwrap();
+            if !errors.is_empty() {
+                return Err(errors.remove(0));
+            }
+            let action = json!({
+                "id": format!("action-{}", self.actions.lock().unwrap().len() + 1),
+                "type": "Isolate",
+                "status": "Pending",
+                "machineId": request.machine_id,
+                "requestorComment": request.comment,
+            });
+            self.actions.lock().unwrap().push(action.clone());
+            Ok(action)
+        })
+    }
+}
+
+#[derive(Default)]
+struct FakeMailer {
+    sent: Mutex<Vec<OutgoingEmail>>,
+}
+
+impl Mailer for FakeMailer {
+    fn send<'a>(
+        &'a self,
+        _connection: &'a str,
+        email: &'a OutgoingEmail,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            self.sent.lock().unwrap().push(email.clone());
+            Ok(json!({ "messageId": "<1@test>", "recipients": email.to }))
+        })
+    }
+}
+
+fn alert(severity: &str) -> Value {
+    json!({
+        "id": "da1", "title": "Ransomware behaviour", "severity": severity,
+        "machineId": "m1", "computerDnsName": "pc-7.contoso.com",
+    })
+}
+
+struct Harness {
+    log: Arc<MemoryRunLog>,
+    defender: Arc<FakeDefender>,
+    mailer: Arc<FakeMailer>,
+    executor: Executor,
+}
+
+fn harness(defender: FakeDefender) -> Harness {
+    let log = Arc::new(MemoryRunLog::default());
+    let defender = Arc::new(defender);
+    let mailer = Arc::new(FakeMailer::default());
+    let settings = ExecutorSettings {
+        retry: RetryPolicy::fast(4),
+        step_timeout: std::time::Duration::from_secs(5),
+    };
+    let executor = Executor::new(
+        log.clone(),
+        defender.clone(),
+        mailer.clone(),
+        EventBus::new(),
+        settings,
+    );
+    Harness {
+        log,
+        defender,
+        mailer,
+        executor,
+    }
+}
+
+fn seed_run(run_id: &str, severity: &str, dry_run: bool) -> RunState {
+    let mut flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
+    // Send both emails to a fixed address.
+    for step in &mut flow.steps {
+        if step.kind == "send_email" {
+            step.inputs.insert("to".into(), json!("soc@contoso.com"));
+        }
+    }
+    RunState {
+        run_id: run_id.into(),
+        flow_id: flow.id.clone(),
+        flow,
+        trigger: json!({ "alertId": "da1", "machineId": "m1", "severity": severity, "title": "Ransomware behaviour", "alert": alert(severity) }),
+        dry_run,
+        status: RunStatus::Queued,
+        steps: BTreeMap::new(),
+    }
+}
+
+fn status_of(log: &MemoryRunLog, run_id: &str, step: &str) -> StepStatus {
+    log.load(run_id).unwrap().steps[step].status
+}
+
+#[tokio::test]
+async fn a_high_alert_isolates_and_emails_reusing_the_triggers_alert() {
+    let h = harness(FakeDefender::default());
+    h.log.insert(seed_run("r1", "High", false));
+    let status = h
+        .executor
+        .execute("r1", &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(status, RunStatus::Succeeded, "{:?}", h.log.reason("r1"));
+
+    let run = h.log.load("r1").unwrap();
+    assert_eq!(
+        run.steps["get_alert"].output.as_ref().unwrap()["retrievedFrom"],
+        "trigger"
+    );
+    assert_eq!(
+        *h.defender.get_alert_calls.lock().unwrap(),
+        0,
+        "no second API call for the alert"
+    );
+    assert_eq!(run.steps["is_high"].output, Some(json!({ "result": true })));
+    let calls = h.defender.isolate_calls.lock().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert!(
+        calls[0].comment.ends_with(&isolation_marker("r1")),
+        "{}",
+        calls[0].comment
+    );
+    assert!(calls[0].comment.contains("da1"), "{}", calls[0].comment);
+    assert_eq!(status_of(&h.log, "r1", "email_soc"), StepStatus::Succeeded);
+    assert_eq!(status_of(&h.log, "r1", "email_review"), StepStatus::Skipped);
+    assert_eq!(h.mailer.sent.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_medium_alert_takes_the_false_branch_and_skips_isolation() {
+    let h = harness(FakeDefender::default());
+    h.log.insert(seed_run("r2", "Medium", false));
+    assert_eq!(
+        h.executor
+            .execute("r2", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    assert_eq!(
+        h.log.load("r2").unwrap().steps["is_high"].output,
+        Some(json!({ "result": false }))
+    );
+    assert_eq!(status_of(&h.log, "r2", "isolate"), StepStatus::Skipped);
+    assert_eq!(status_of(&h.log, "r2", "email_soc"), StepStatus::Skipped);
+    assert_eq!(
+        status_of(&h.log, "r2", "email_review"),
+        StepStatus::Succeeded
+    );
+    assert!(h.defender.isolate_calls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn retryable_errors_are_retried_and_permanent_ones_fail_at_once() {
+    let defender = FakeDefender::default();
+    defender.isolate_errors.lock().unwrap().extend([
+        ActionError::retryable("TooManyRequests", "slow down"),
+        ActionError::retryable("InternalServerError", "oops"),
+    ]);
+    let h = harness(defender);
+    h.log.insert(seed_run("r3", "High", false));
+    assert_eq!(
+        h.executor
+            .execute("r3", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    let run = h.log.load("r3").unwrap();
+    assert_eq!(run.steps["isolate"].attempts, 3);
+    // The retries checked for the marker before sending again, and found nothing to reuse.
+    assert_eq!(
+        h.defender.actions.lock().unwrap().len(),
+        1,
+        "isolated exactly once"
+    );
+
+    let defender = FakeDefender::default();
+    defender
+        .isolate_errors
+        .lock()
+        .unwrap()
+        .push(ActionError::permanent("InvalidRequestBody", "bad body"));
+    let h = harness(defender);
+    h.log.insert(seed_run("r4", "High", false));
+    assert_eq!(
+        h.executor
+            .execute("r4", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Failed
+    );
+    let run = h.log.load("r4").unwrap();
+    assert_eq!(run.steps["isolate"].attempts, 1);
+    assert_eq!(
+        run.steps["isolate"].error.as_ref().unwrap().code,
+        "InvalidRequestBody"
+    );
+    assert_eq!(run.steps["email_soc"].status, StepStatus::Skipped);
+    assert!(h.log.reason("r4").unwrap().contains("step isolate failed"));
+}
+
+#[tokio::test]
+async fn a_resumed_run_reuses_an_isolation_that_already_happened() {
+    let h = harness(FakeDefender::default());
+    let mut run = seed_run("r5", "High", false);
+    run.status = RunStatus::Running;
+    run.steps.insert(
+        "get_alert".into(),
+        StepRecord {
+            status: StepStatus::Succeeded,
+            attempts: 1,
+            input: None,
+            output: Some(alert("High")),
+            error: None,
+        },
+    );
+    run.steps.insert(
+        "is_high".into(),
+        StepRecord {
+            status: StepStatus::Succeeded,
+            attempts: 1,
+            input: None,
+            output: Some(json!({"result": true})),
+            error: None,
+        },
+    );
+    run.steps.insert(
+        "isolate".into(),
+        StepRecord {
+            status: StepStatus::Running,
+            attempts: 1,
+            input: None,
+            output: None,
+            error: None,
+        },
+    );
+    h.log.insert(run);
+    // The crash happened after Defender accepted the isolation.
+    h.defender.actions.lock().unwrap().push(json!({
+        "id": "action-9", "type": "Isolate", "status": "InProgress", "machineId": "m1",
+        "requestorComment": format!("Isolated by Flowguard {}", isolation_marker("r5")),
+    }));
+    assert_eq!(
+        h.executor
+            .execute("r5", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    assert!(
+        h.defender.isolate_calls.lock().unwrap().is_empty(),
+        "no second isolation"
+    );
+    let output = h.log.load("r5").unwrap().steps["isolate"]
+        .output
+        .clone()
+        .unwrap();
+    assert_eq!(output["actionId"], "action-9");
+    assert_eq!(output["reusedExistingAction"], true);
+}
+
+#[tokio::test]
+async fn an_email_in_flight_at_a_crash_interrupts_the_run_instead_of_resending() {
+    let h = harness(FakeDefender::default());
+    let mut run = seed_run("r6", "Medium", false);
+    run.status = RunStatus::Running;
+    run.steps.insert(
+        "email_review".into(),
+        StepRecord {
+            status: StepStatus::Running,
+            attempts: 1,
+            input: None,
+            output: None,
+            error: None,
+        },
+    );
+    h.log.insert(run);
+    assert_eq!(
+        h.executor
+            .execute("r6", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Interrupted
+    );
+    assert!(h.mailer.sent.lock().unwrap().is_empty());
+    assert!(
+        h.log
+            .reason("r6")
+            .unwrap()
+            .contains("may or may not have been sent")
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_records_the_requests_without_sending_them() {
+    let h = harness(FakeDefender::default());
+    h.log.insert(seed_run("r7", "High", true));
+    assert_eq!(
+        h.executor
+            .execute("r7", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    assert!(h.defender.isolate_calls.lock().unwrap().is_empty());
+    assert!(h.mailer.sent.lock().unwrap().is_empty());
+    let run = h.log.load("r7").unwrap();
+    let isolate = run.steps["isolate"].output.clone().unwrap();
+    assert_eq!(isolate["dryRun"], true);
+    assert_eq!(isolate["request"]["path"], "/api/machines/m1/isolate");
+    assert_eq!(isolate["request"]["body"]["IsolationType"], "Full");
+    let email = run.steps["email_soc"].output.clone().unwrap();
+    assert_eq!(email["email"]["to"], json!(["soc@contoso.com"]));
+    assert_eq!(email["recipients"], json!(["soc@contoso.com"]));
+    assert!(
+        email["email"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("(dry run: not sent)"),
+        "the body names the unsent action"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_alert_fails_with_the_apis_code() {
+    let h = harness(FakeDefender::default());
+    let mut run = seed_run("r8", "High", false);
+    run.trigger = json!({ "alertId": "nope", "machineId": "m1" });
+    h.log.insert(run);
+    assert_eq!(
+        h.executor
+            .execute("r8", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Failed
+    );
+    let run = h.log.load("r8").unwrap();
+    assert_eq!(
+        run.steps["get_alert"].error.as_ref().unwrap().code,
+        "ResourceNotFound"
+    );
+    assert_eq!(run.steps["is_high"].status, StepStatus::Skipped);
+}
