@@ -1,6 +1,7 @@
 //! Runs flows: turns trigger events into runs and runs every step, persisting each one, so that
 //! each alert is handled once, a crash loses nothing, and every decision can be inspected.
 
+pub mod alerts;
 pub mod connectors;
 pub mod events;
 pub mod executor;
