@@ -5,7 +5,7 @@
 //! forever. What this module leaves out: the run order and skipped branches, which are the
 //! engine's planner's business.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -34,33 +34,60 @@ pub fn node_ids(flow: &Flow) -> Vec<&str> {
         .collect()
 }
 
-/// The nodes with a path to `node_id` (not including `node_id` itself unless it is on a cycle).
-pub fn upstream(flow: &Flow, node_id: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from([node_id.to_string()]);
-    while let Some(current) = queue.pop_front() {
-        for edge in flow.edges.iter().filter(|edge| edge.to == current) {
-            if seen.insert(edge.from.clone()) {
-                queue.push_back(edge.from.clone());
+/// Adjacency lists built once from the edges, so each walk is linear in the size of the flow.
+/// Edges naming unknown nodes are kept (they simply lead nowhere known).
+pub struct Adjacency<'flow> {
+    forward: BTreeMap<&'flow str, Vec<&'flow str>>,
+    backward: BTreeMap<&'flow str, Vec<&'flow str>>,
+}
+
+impl<'flow> Adjacency<'flow> {
+    pub fn new(flow: &'flow Flow) -> Self {
+        let mut forward: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut backward: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for edge in &flow.edges {
+            forward.entry(&edge.from).or_default().push(&edge.to);
+            backward.entry(&edge.to).or_default().push(&edge.from);
+        }
+        Adjacency { forward, backward }
+    }
+
+    fn walk(map: &BTreeMap<&'flow str, Vec<&'flow str>>, start: &str) -> BTreeSet<String> {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut queue: VecDeque<&str> = VecDeque::new();
+        if let Some(first) = map.get(start) {
+            queue.extend(first.iter().copied());
+        }
+        while let Some(current) = queue.pop_front() {
+            if seen.insert(current)
+                && let Some(next) = map.get(current)
+            {
+                queue.extend(next.iter().copied());
             }
         }
+        seen.into_iter().map(str::to_string).collect()
     }
-    seen
+
+    /// The nodes with a path to `node_id` (not `node_id` itself unless it is on a cycle).
+    pub fn upstream(&self, node_id: &str) -> BTreeSet<String> {
+        Self::walk(&self.backward, node_id)
+    }
+
+    /// The nodes reachable from `node_id` (not `node_id` itself unless it is on a cycle).
+    pub fn downstream(&self, node_id: &str) -> BTreeSet<String> {
+        Self::walk(&self.forward, node_id)
+    }
+}
+
+/// The nodes with a path to `node_id` (not including `node_id` itself unless it is on a cycle).
+pub fn upstream(flow: &Flow, node_id: &str) -> BTreeSet<String> {
+    Adjacency::new(flow).upstream(node_id)
 }
 
 /// The nodes reachable from `node_id` by following edges (not including `node_id` itself unless
 /// it is on a cycle).
 pub fn downstream(flow: &Flow, node_id: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from([node_id.to_string()]);
-    while let Some(current) = queue.pop_front() {
-        for edge in flow.edges.iter().filter(|edge| edge.from == current) {
-            if seen.insert(edge.to.clone()) {
-                queue.push_back(edge.to.clone());
-            }
-        }
-    }
-    seen
+    Adjacency::new(flow).downstream(node_id)
 }
 
 /// The outputs of every node upstream of `node_id`, trigger first, then steps in document order,
@@ -94,34 +121,86 @@ pub fn available_outputs(flow: &Flow, node_id: &str) -> Vec<AvailableOutput> {
 }
 
 /// Groups of nodes that form cycles (strongly connected components with more than one node, or
-/// one node with an edge to itself), each sorted, in order of their first node in the document.
+/// one node with an edge to itself), each in document order, in order of their first node.
+///
+/// Kosaraju's algorithm with explicit stacks: linear in the size of the flow and no recursion,
+/// so a long chain of steps cannot overflow the stack.
 pub fn cycles(flow: &Flow) -> Vec<Vec<String>> {
     let ids = node_ids(flow);
-    let mut components: Vec<Vec<String>> = Vec::new();
-    let mut assigned: BTreeSet<&str> = BTreeSet::new();
-    for &id in &ids {
-        if assigned.contains(id) {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (position, id) in ids.iter().enumerate() {
+        index.entry(id).or_insert(position);
+    }
+    let count = ids.len();
+    let mut forward: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut backward: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for edge in &flow.edges {
+        if let (Some(&from), Some(&to)) =
+            (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+        {
+            forward[from].push(to);
+            backward[to].push(from);
+        }
+    }
+    // First pass: nodes in order of finishing a depth-first walk of the forward edges.
+    let mut visited = vec![false; count];
+    let mut finished: Vec<usize> = Vec::with_capacity(count);
+    for start in 0..count {
+        if visited[start] {
             continue;
         }
-        let after = downstream(flow, id);
-        if !after.contains(id) {
-            continue;
-        }
-        // The cycle through `id`: the nodes that are both after and before it.
-        let before = upstream(flow, id);
-        let component: Vec<String> = ids
-            .iter()
-            .filter(|other| after.contains(**other) && before.contains(**other))
-            .map(|other| (*other).to_string())
-            .collect();
-        for member in &component {
-            if let Some(known) = ids.iter().find(|candidate| **candidate == member.as_str()) {
-                assigned.insert(known);
+        visited[start] = true;
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = stack.last_mut() {
+            if let Some(&target) = forward[*node].get(*next) {
+                *next += 1;
+                if !visited[target] {
+                    visited[target] = true;
+                    stack.push((target, 0));
+                }
+            } else {
+                finished.push(*node);
+                stack.pop();
             }
         }
-        components.push(component);
     }
-    components
+    // Second pass: walk the backward edges in reverse finishing order; each walk is one component.
+    let mut component = vec![usize::MAX; count];
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    for &start in finished.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        let number = components.len();
+        component[start] = number;
+        let mut members = Vec::new();
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            members.push(node);
+            for &source in &backward[node] {
+                if component[source] == usize::MAX {
+                    component[source] = number;
+                    stack.push(source);
+                }
+            }
+        }
+        members.sort_unstable();
+        components.push(members);
+    }
+    let mut cycles: Vec<Vec<usize>> = components
+        .into_iter()
+        .filter(|members| members.len() > 1 || forward[members[0]].contains(&members[0]))
+        .collect();
+    cycles.sort();
+    cycles
+        .into_iter()
+        .map(|members| {
+            members
+                .into_iter()
+                .map(|member| ids[member].to_string())
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -97,7 +97,16 @@ pub enum DiagnosticCode {
     InvalidEmail,
     /// A layout position for a node that does not exist.
     LayoutUnknownNode,
+    /// More than [`MAX_STEPS`] steps or [`MAX_EDGES`] edges.
+    TooManySteps,
 }
+
+/// The most steps a flow may have. Flows are drawn by hand; the limit keeps the checks that
+/// grow with the square of the flow (which steps come before each reference) fast.
+pub const MAX_STEPS: usize = 500;
+
+/// The most edges a flow may have.
+pub const MAX_EDGES: usize = 2_000;
 
 /// One problem in a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -154,8 +163,11 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     let mut checker = Checker {
         flow,
+        adjacency: graph::Adjacency::new(flow),
+        upstream: BTreeMap::new(),
         diagnostics: Vec::new(),
     };
+    checker.size();
     checker.document();
     checker.trigger();
     checker.steps();
@@ -167,6 +179,9 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
 
 struct Checker<'flow> {
     flow: &'flow Flow,
+    adjacency: graph::Adjacency<'flow>,
+    /// Each node's upstream set, computed once per node that has references.
+    upstream: BTreeMap<String, BTreeSet<String>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -278,6 +293,30 @@ impl Checker<'_> {
                 Some(&field),
                 DiagnosticCode::UnknownField,
                 format!("{what} has a field `{name}` this version of Flowguard does not know"),
+            );
+        }
+    }
+
+    fn oversized(&self) -> bool {
+        self.flow.steps.len() > MAX_STEPS || self.flow.edges.len() > MAX_EDGES
+    }
+
+    fn size(&mut self) {
+        let (steps, edges) = (self.flow.steps.len(), self.flow.edges.len());
+        if steps > MAX_STEPS {
+            self.push(
+                None,
+                Some("steps"),
+                DiagnosticCode::TooManySteps,
+                format!("the flow has {steps} steps; the limit is {MAX_STEPS} (references are not checked)"),
+            );
+        }
+        if edges > MAX_EDGES {
+            self.push(
+                None,
+                Some("edges"),
+                DiagnosticCode::TooManySteps,
+                format!("the flow has {edges} edges; the limit is {MAX_EDGES} (references are not checked)"),
             );
         }
     }
@@ -646,7 +685,12 @@ impl Checker<'_> {
     fn references(&mut self, node_id: &str, field: &FieldSchema, references: &BTreeSet<String>) {
         let node = Some(node_id);
         let name = Some(field.name.as_str());
-        let upstream = graph::upstream(self.flow, node_id);
+        let check_upstream = !self.oversized();
+        if check_upstream && !self.upstream.contains_key(node_id) {
+            let upstream = self.adjacency.upstream(node_id);
+            self.upstream.insert(node_id.to_string(), upstream);
+        }
+        let upstream = self.upstream.get(node_id).cloned().unwrap_or_default();
         for reference in references {
             let parts: Vec<&str> = reference.split('.').collect();
             match parts.as_slice() {
@@ -679,7 +723,7 @@ impl Checker<'_> {
                         );
                         continue;
                     };
-                    if *step_id == node_id || !upstream.contains(*step_id) {
+                    if check_upstream && (*step_id == node_id || !upstream.contains(*step_id)) {
                         self.push(
                             node,
                             name,
@@ -852,7 +896,7 @@ impl Checker<'_> {
             );
         }
         if flow.trigger.is_some() {
-            let reachable = graph::downstream(flow, TRIGGER_ID);
+            let reachable = self.adjacency.downstream(TRIGGER_ID);
             let mut reported: BTreeSet<&str> = BTreeSet::new();
             for step in &flow.steps {
                 if !step.id.is_empty() && !reachable.contains(&step.id) && reported.insert(&step.id)

