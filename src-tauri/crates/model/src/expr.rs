@@ -19,7 +19,9 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 /// The fuel (roughly, VM instructions) one render or evaluation may use; a loop over a large
 /// list or a runaway `range` stops with an error instead of hanging a run.
@@ -58,8 +60,10 @@ fn environment<'source>(escape: AutoEscape) -> Environment<'source> {
 static ENVIRONMENT: LazyLock<Environment<'static>> =
     LazyLock::new(|| environment(AutoEscape::None));
 
-/// A template or expression that failed to compile or to run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A template or expression that failed to compile or to run. Serializable, so the UI can show
+/// it under the field (for example from a "test this expression" command).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[error("{message}")]
 pub struct ExprError {
     /// What went wrong, in minijinja's words (without the position).

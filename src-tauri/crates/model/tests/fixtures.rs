@@ -267,3 +267,44 @@ fn huge_flows_validate_quickly() {
         );
     }
 }
+
+/// Every diagnostic code has at least one invalid fixture. The codes are read from the
+/// TypeScript declaration of `DiagnosticCode`, which lists every variant by its serde name.
+#[test]
+fn every_diagnostic_code_has_a_fixture() {
+    use ts_rs::TS;
+    let declaration = flowguard_model::DiagnosticCode::decl(&ts_rs::Config::new());
+    let codes: Vec<&str> = declaration.split('"').skip(1).step_by(2).collect();
+    assert!(codes.len() > 20, "{declaration}");
+    let names: Vec<String> = fixtures("invalid")
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let missing: Vec<&str> = codes
+        .iter()
+        .copied()
+        .filter(|code| {
+            !names
+                .iter()
+                .any(|name| name.starts_with(&code.replace('_', "-")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without an invalid fixture: {missing:?}"
+    );
+}
+
+/// Inputs the fuzzer found (`tests/fixtures/regressions/`): each must parse, and its canonical
+/// export must be a fixed point. The first one had a float with 90 digits, which serde_json's
+/// fast float parsing read one ulp off; `float_roundtrip` fixes it.
+#[test]
+fn fuzzer_regressions_stay_fixed() {
+    for (name, bytes) in fixtures("regressions") {
+        let flow = parse_flow(&bytes).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let _ = validate(&flow);
+        let exported = flow.to_canonical_json();
+        let again = parse_flow(exported.as_bytes()).expect("an export parses");
+        assert_eq!(again.to_canonical_json(), exported, "{name}");
+    }
+}
