@@ -1,0 +1,350 @@
+//! The editor's store: the flow being edited (a document), the canvas view state (selection,
+//! measured sizes), the undo history, the clipboard and the last notice shown to the user.
+//!
+//! Every edit that changes the document goes through `commit`, which records the previous
+//! document for undo; the view state is never recorded. A drag records one step when it ends, not
+//! one per pixel. React Flow is fed nodes and edges derived from this store (see flowDocument.ts)
+//! and reports its changes back through `applyNodeChanges` / `applyEdgeChanges`.
+//! Saving, validation and runs are left out: they read `doc` from here.
+import type { EdgeChange, NodeChange } from "@xyflow/react";
+import { create } from "zustand";
+import { nodeKind, type NodeKindId } from "../canvas/nodeKinds";
+import { copySelection, freshStepId, pasteClipboard, PASTE_OFFSET, type ClipboardContent } from "./clipboard";
+import { connectionProblem, type ProposedConnection } from "./connectionRules";
+import {
+  DEFAULT_TRIGGER_KIND,
+  edgeId,
+  emptyDocument,
+  isPort,
+  nodeIds,
+  TRIGGER_ID,
+  type AppNode,
+  type AppEdge,
+  type FlowDocument,
+  type FlowEdge,
+  type XY,
+} from "./flowDocument";
+import { tidyLayout } from "./layout";
+
+/** How many edits undo remembers. */
+export const HISTORY_LIMIT = 100;
+
+export interface Notice {
+  /** Increases with every notice, so the same text shown twice still restarts its timer. */
+  id: number;
+  text: string;
+}
+
+export interface EditorState {
+  doc: FlowDocument;
+  selectedNodeIds: ReadonlySet<string>;
+  selectedEdgeIds: ReadonlySet<string>;
+  measured: Readonly<Record<string, { width: number; height: number }>>;
+  past: FlowDocument[];
+  future: FlowDocument[];
+  /** The document as it was when the current drag began; null when nothing is being dragged. */
+  moveSnapshot: FlowDocument | null;
+  clipboard: ClipboardContent | null;
+  /** How many times the clipboard has been pasted, to offset each paste a little further. */
+  pasteCount: number;
+  notice: Notice | null;
+  shortcutsOpen: boolean;
+}
+
+export interface EditorActions {
+  /** Replaces the document (opening a flow); forgets history and selection. */
+  loadDocument(doc: FlowDocument): void;
+  /** Adds a node of a palette kind at a position and selects it; returns its id, or null if refused. */
+  addNode(kind: NodeKindId, position: XY): string | null;
+  /** Connects two nodes if the rules allow; returns the reason it was refused, or null. */
+  connect(connection: ProposedConnection): string | null;
+  renameNode(id: string, title: string): void;
+  deleteElements(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void;
+  deleteSelection(): void;
+  /** Moves nodes; `record` makes it one undo step (drags record through applyNodeChanges instead). */
+  moveNodes(positions: Record<string, XY>, record?: boolean): void;
+  select(nodeIds: Iterable<string>, edgeIds?: Iterable<string>): void;
+  selectAll(): void;
+  copy(): boolean;
+  paste(): string[];
+  undo(): void;
+  redo(): void;
+  tidy(): void;
+  applyNodeChanges(changes: NodeChange<AppNode>[]): void;
+  applyEdgeChanges(changes: EdgeChange<AppEdge>[]): void;
+  showNotice(text: string): void;
+  clearNotice(id: number): void;
+  setShortcutsOpen(open: boolean): void;
+}
+
+export type EditorStore = EditorState & EditorActions;
+
+export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorState {
+  return {
+    doc,
+    selectedNodeIds: new Set(),
+    selectedEdgeIds: new Set(),
+    measured: {},
+    past: [],
+    future: [],
+    moveSnapshot: null,
+    clipboard: null,
+    pasteCount: 0,
+    notice: null,
+    shortcutsOpen: false,
+  };
+}
+
+const TRIGGER_TITLE = "New Defender alert";
+
+function samePlace(a: XY | undefined, b: XY | undefined): boolean {
+  return a?.x === b?.x && a?.y === b?.y;
+}
+
+function layoutChanged(before: FlowDocument, after: FlowDocument): boolean {
+  const ids = new Set([...Object.keys(before.layout), ...Object.keys(after.layout)]);
+  return [...ids].some((id) => !samePlace(before.layout[id], after.layout[id]));
+}
+
+/** Keeps only selected ids that still exist in the document. */
+function pruneSelection(doc: FlowDocument, nodes: ReadonlySet<string>, edges: ReadonlySet<string>) {
+  const existingNodes = new Set(nodeIds(doc));
+  const existingEdges = new Set(doc.edges.map(edgeId));
+  return {
+    selectedNodeIds: new Set([...nodes].filter((id) => existingNodes.has(id))),
+    selectedEdgeIds: new Set([...edges].filter((id) => existingEdges.has(id))),
+  };
+}
+
+/** Where a new node goes: the asked-for spot, moved down-right while another node sits there. */
+function freeSpot(doc: FlowDocument, at: XY): XY {
+  let spot = { ...at };
+  const taken = () => Object.values(doc.layout).some((p) => Math.abs(p.x - spot.x) < 12 && Math.abs(p.y - spot.y) < 12);
+  for (let guard = 0; guard < 50 && taken(); guard++) spot = { x: spot.x + 30, y: spot.y + 30 };
+  return spot;
+}
+
+export const useEditorStore = create<EditorStore>()((set, get) => {
+  /** Records the current document for undo and replaces it. */
+  const commit = (next: FlowDocument, extra: Partial<EditorState> = {}) => {
+    const { doc, past } = get();
+    set({ doc: next, past: [...past, doc].slice(-HISTORY_LIMIT), future: [], ...extra });
+  };
+
+  return {
+    ...initialEditorState(),
+
+    loadDocument(doc) {
+      set({ ...initialEditorState(doc), clipboard: get().clipboard });
+    },
+
+    addNode(kind, position) {
+      const { doc } = get();
+      const at = freeSpot(doc, position);
+      if (kind === "trigger") {
+        if (doc.trigger) {
+          get().showNotice("This flow already has a trigger: a flow starts from exactly one.");
+          return null;
+        }
+        commit(
+          { ...doc, trigger: { kind: DEFAULT_TRIGGER_KIND, title: TRIGGER_TITLE, inputs: {} }, layout: { ...doc.layout, [TRIGGER_ID]: at } },
+          { selectedNodeIds: new Set([TRIGGER_ID]), selectedEdgeIds: new Set() },
+        );
+        return TRIGGER_ID;
+      }
+      const id = freshStepId(kind, new Set(nodeIds(doc)));
+      commit(
+        { ...doc, steps: [...doc.steps, { id, kind, title: nodeKind(kind).title, inputs: {} }], layout: { ...doc.layout, [id]: at } },
+        { selectedNodeIds: new Set([id]), selectedEdgeIds: new Set() },
+      );
+      return id;
+    },
+
+    connect(connection) {
+      const { doc } = get();
+      const problem = connectionProblem(doc, connection);
+      if (problem) {
+        get().showNotice(problem);
+        return problem;
+      }
+      const edge: FlowEdge = { from: connection.source as string, to: connection.target as string };
+      if (isPort(connection.sourceHandle)) edge.port = connection.sourceHandle;
+      commit({ ...doc, edges: [...doc.edges, edge] });
+      return null;
+    },
+
+    renameNode(id, title) {
+      const { doc } = get();
+      const clean = title.trim();
+      if (!clean) return;
+      if (id === TRIGGER_ID) {
+        if (!doc.trigger || doc.trigger.title === clean) return;
+        commit({ ...doc, trigger: { ...doc.trigger, title: clean } });
+        return;
+      }
+      const step = doc.steps.find((s) => s.id === id);
+      if (!step || step.title === clean) return;
+      commit({ ...doc, steps: doc.steps.map((s) => (s.id === id ? { ...s, title: clean } : s)) });
+    },
+
+    deleteElements(nodeIdsToDelete, edgeIdsToDelete) {
+      const { doc, selectedNodeIds, selectedEdgeIds } = get();
+      const nodes = new Set(nodeIdsToDelete);
+      const edges = new Set(edgeIdsToDelete);
+      const removesEdge = (edge: FlowEdge) => nodes.has(edge.from) || nodes.has(edge.to) || edges.has(edgeId(edge));
+      if (![...nodes].some((id) => nodeIds(doc).includes(id)) && !doc.edges.some(removesEdge)) return;
+      const layout = { ...doc.layout };
+      for (const id of nodes) delete layout[id];
+      const next: FlowDocument = {
+        trigger: nodes.has(TRIGGER_ID) ? null : doc.trigger,
+        steps: doc.steps.filter((step) => !nodes.has(step.id)),
+        edges: doc.edges.filter((edge) => !removesEdge(edge)),
+        layout,
+      };
+      commit(next, pruneSelection(next, selectedNodeIds, selectedEdgeIds));
+    },
+
+    deleteSelection() {
+      const { selectedNodeIds, selectedEdgeIds } = get();
+      get().deleteElements(selectedNodeIds, selectedEdgeIds);
+    },
+
+    moveNodes(positions, record = true) {
+      const { doc } = get();
+      const next = { ...doc, layout: { ...doc.layout, ...positions } };
+      if (!layoutChanged(doc, next)) return;
+      if (record) commit(next);
+      else set({ doc: next });
+    },
+
+    select(nodes, edges = []) {
+      set({ selectedNodeIds: new Set(nodes), selectedEdgeIds: new Set(edges) });
+    },
+
+    selectAll() {
+      const { doc } = get();
+      set({ selectedNodeIds: new Set(nodeIds(doc)), selectedEdgeIds: new Set(doc.edges.map(edgeId)) });
+    },
+
+    copy() {
+      const { doc, selectedNodeIds } = get();
+      const clipboard = copySelection(doc, selectedNodeIds);
+      if (!clipboard) return false;
+      set({ clipboard, pasteCount: 0 });
+      return true;
+    },
+
+    paste() {
+      const { doc, clipboard, pasteCount } = get();
+      if (!clipboard) return [];
+      const step = (pasteCount + 1) * PASTE_OFFSET;
+      const result = pasteClipboard(doc, clipboard, { x: step, y: step });
+      if (result.skippedTrigger) get().showNotice("The trigger was not pasted: this flow already has one.");
+      if (result.pastedIds.length === 0) return [];
+      commit(result.doc, { selectedNodeIds: new Set(result.pastedIds), selectedEdgeIds: new Set(), pasteCount: pasteCount + 1 });
+      return result.pastedIds;
+    },
+
+    undo() {
+      const { past, future, doc, selectedNodeIds, selectedEdgeIds } = get();
+      const previous = past[past.length - 1];
+      if (!previous) return;
+      set({ doc: previous, past: past.slice(0, -1), future: [doc, ...future], moveSnapshot: null, ...pruneSelection(previous, selectedNodeIds, selectedEdgeIds) });
+    },
+
+    redo() {
+      const { past, future, doc, selectedNodeIds, selectedEdgeIds } = get();
+      const next = future[0];
+      if (!next) return;
+      set({ doc: next, past: [...past, doc], future: future.slice(1), moveSnapshot: null, ...pruneSelection(next, selectedNodeIds, selectedEdgeIds) });
+    },
+
+    tidy() {
+      const { doc, measured } = get();
+      const next = { ...doc, layout: tidyLayout(doc, measured) };
+      if (layoutChanged(doc, next)) commit(next);
+    },
+
+    applyNodeChanges(changes) {
+      let { doc, selectedNodeIds, measured, moveSnapshot } = get();
+      let selection: Set<string> | null = null;
+      const removed: string[] = [];
+      let positions: Record<string, XY> | null = null;
+      let dragEnded = false;
+      for (const change of changes) {
+        switch (change.type) {
+          case "position":
+            if (change.position) (positions ??= {})[change.id] = { x: change.position.x, y: change.position.y };
+            if (!change.dragging) dragEnded = true;
+            break;
+          case "select":
+            selection ??= new Set(selectedNodeIds);
+            if (change.selected) selection.add(change.id);
+            else selection.delete(change.id);
+            break;
+          case "dimensions":
+            if (change.dimensions) measured = { ...measured, [change.id]: { width: change.dimensions.width, height: change.dimensions.height } };
+            break;
+          case "remove":
+            removed.push(change.id);
+            break;
+          default:
+            break;
+        }
+      }
+      const update: Partial<EditorState> = {};
+      if (selection) update.selectedNodeIds = selection;
+      if (measured !== get().measured) update.measured = measured;
+      if (positions) {
+        moveSnapshot ??= doc;
+        doc = { ...doc, layout: { ...doc.layout, ...positions } };
+        update.doc = doc;
+        update.moveSnapshot = moveSnapshot;
+      }
+      if (dragEnded && moveSnapshot) {
+        // One undo step per drag: the document before the drag goes on the history.
+        update.moveSnapshot = null;
+        if (layoutChanged(moveSnapshot, doc)) {
+          update.past = [...get().past, moveSnapshot].slice(-HISTORY_LIMIT);
+          update.future = [];
+        }
+      }
+      set(update);
+      if (removed.length > 0) get().deleteElements(removed, []);
+    },
+
+    applyEdgeChanges(changes) {
+      const { selectedEdgeIds } = get();
+      let selection: Set<string> | null = null;
+      const removed: string[] = [];
+      for (const change of changes) {
+        if (change.type === "select") {
+          selection ??= new Set(selectedEdgeIds);
+          if (change.selected) selection.add(change.id);
+          else selection.delete(change.id);
+        } else if (change.type === "remove") {
+          removed.push(change.id);
+        }
+      }
+      if (selection) set({ selectedEdgeIds: selection });
+      if (removed.length > 0) get().deleteElements([], removed);
+    },
+
+    showNotice(text) {
+      set({ notice: { id: (get().notice?.id ?? 0) + 1, text } });
+    },
+
+    clearNotice(id) {
+      if (get().notice?.id === id) set({ notice: null });
+    },
+
+    setShortcutsOpen(open) {
+      set({ shortcutsOpen: open });
+    },
+  };
+});
+
+/** Resets the store to an empty editor (tests, and "New flow"). */
+export function resetEditor(doc?: FlowDocument): void {
+  useEditorStore.setState(initialEditorState(doc));
+}

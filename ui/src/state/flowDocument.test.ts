@@ -1,0 +1,60 @@
+import { documentToEdges, documentToNodes, edgeId, emptyDocument, nodesToDocument } from "./flowDocument";
+import { seedDocument } from "./testFlows";
+
+describe("document ↔ React Flow conversion", () => {
+  it("round-trips the seed flow, inputs and ports included", () => {
+    const doc = seedDocument();
+    const back = nodesToDocument(documentToNodes(doc), documentToEdges(doc), doc);
+    expect(back).toEqual(doc);
+  });
+
+  it("makes a discriminated node per kind with positions from the layout", () => {
+    const nodes = documentToNodes(seedDocument());
+    expect(nodes.map((node) => [node.id, node.type])).toEqual([
+      ["trigger", "trigger"],
+      ["get_alert", "step"],
+      ["condition", "condition"],
+      ["isolate_machine", "step"],
+      ["send_email", "step"],
+    ]);
+    expect(nodes.find((node) => node.id === "isolate_machine")?.position).toEqual({ x: 750, y: -60 });
+    const trigger = nodes[0];
+    expect(trigger?.type === "trigger" && trigger.data.triggerKind).toBe("alert_created");
+  });
+
+  it("puts a condition's port on the source handle and labels the edge Yes or No", () => {
+    const edges = documentToEdges(seedDocument());
+    const yes = edges.find((edge) => edge.target === "isolate_machine");
+    const no = edges.find((edge) => edge.source === "condition" && edge.target === "send_email");
+    expect(yes).toMatchObject({ sourceHandle: "true", label: "Yes", id: "condition:true->isolate_machine" });
+    expect(no).toMatchObject({ sourceHandle: "false", label: "No" });
+    expect(edges.find((edge) => edge.source === "trigger")?.sourceHandle).toBeNull();
+  });
+
+  it("applies the view's selection and measured sizes", () => {
+    const doc = seedDocument();
+    const nodes = documentToNodes(doc, {
+      selectedNodeIds: new Set(["condition"]),
+      selectedEdgeIds: new Set([edgeId({ from: "trigger", to: "get_alert" })]),
+      measured: { condition: { width: 180, height: 70 } },
+    });
+    expect(nodes.filter((node) => node.selected).map((node) => node.id)).toEqual(["condition"]);
+    expect(nodes.find((node) => node.id === "condition")?.measured).toEqual({ width: 180, height: 70 });
+    const edges = documentToEdges(doc, { selectedNodeIds: new Set(), selectedEdgeIds: new Set(["trigger->get_alert"]), measured: {} });
+    expect(edges.filter((edge) => edge.selected).map((edge) => edge.id)).toEqual(["trigger->get_alert"]);
+  });
+
+  it("gives nodes new to the document empty inputs and moves positions into the layout", () => {
+    const nodes = documentToNodes(seedDocument()).map((node) => ({ ...node, position: { x: node.position.x + 5, y: 1 } }));
+    const back = nodesToDocument(nodes, [], emptyDocument());
+    expect(back.steps.every((step) => Object.keys(step.inputs).length === 0)).toBe(true);
+    expect(back.trigger?.inputs).toEqual({});
+    expect(back.layout.send_email).toEqual({ x: 1005, y: 1 });
+    expect(back.edges).toEqual([]);
+  });
+
+  it("converts an empty document to nothing", () => {
+    expect(documentToNodes(emptyDocument())).toEqual([]);
+    expect(nodesToDocument([], [])).toEqual(emptyDocument());
+  });
+});
