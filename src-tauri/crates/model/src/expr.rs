@@ -375,6 +375,20 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}1{}", "(".repeat(5_000), ")".repeat(5_000));
+        assert!(compile_expression(&deep).is_err());
+        let deep = format!("{}1{}", "[".repeat(5_000), "]".repeat(5_000));
+        assert!(compile_expression(&deep).is_err());
+        let deep = format!(
+            "{}x{}",
+            "{% if true %}".repeat(2_000),
+            "{% endif %}".repeat(2_000)
+        );
+        assert!(compile_template(&deep).is_err());
+    }
+
+    #[test]
     fn includes_find_nothing() {
         let error = render_template("{% include 'secrets.txt' %}", &json!({})).unwrap_err();
         assert!(error.message.contains("not found"), "{error:?}");

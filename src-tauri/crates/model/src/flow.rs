@@ -135,6 +135,17 @@ pub struct Position {
 }
 
 impl Flow {
+    /// A new flow in the current format, disabled, with a trigger and no steps.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, trigger: Trigger) -> Self {
+        Flow {
+            schema: CURRENT_SCHEMA,
+            id: id.into(),
+            name: name.into(),
+            trigger: Some(trigger),
+            ..Flow::default()
+        }
+    }
+
     /// The step with this id, if any (the first one when ids are duplicated).
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|step| step.id == id)
@@ -208,5 +219,66 @@ fn sort_keys(value: &Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.iter().map(sort_keys).collect()),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level_and_ends_with_a_newline() {
+        let mut flow = Flow::new(
+            "f",
+            "F",
+            Trigger {
+                kind: "manual".to_string(),
+                ..Trigger::default()
+            },
+        );
+        flow.unknown.insert(
+            "zeta".to_string(),
+            serde_json::json!({ "b": 1, "a": [{ "d": 1, "c": 2 }] }),
+        );
+        let json = flow.to_canonical_json();
+        assert!(json.ends_with("}\n"));
+        let keys: Vec<&str> = json
+            .lines()
+            .filter(|line| line.starts_with("  \""))
+            .map(|line| line.trim().split('"').nth(1).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "description",
+                "edges",
+                "enabled",
+                "id",
+                "layout",
+                "name",
+                "schema",
+                "steps",
+                "trigger",
+                "zeta"
+            ]
+        );
+        assert!(json.find("\"a\"") < json.find("\"b\""));
+        assert!(json.find("\"c\"") < json.find("\"d\""));
+    }
+
+    #[test]
+    fn the_content_hash_is_the_sha256_of_the_canonical_json() {
+        let flow = Flow::new("f", "F", Trigger::default());
+        let hash = flow.content_hash();
+        assert_eq!(hash.len(), 64);
+        assert!(
+            hash.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let mut renamed = flow.clone();
+        renamed.name = "G".to_string();
+        assert_ne!(renamed.content_hash(), hash);
+        let reparsed = crate::parse::parse_flow(flow.to_canonical_json().as_bytes()).unwrap();
+        assert_eq!(reparsed.content_hash(), hash);
     }
 }

@@ -696,7 +696,8 @@ impl Checker<'_> {
             match parts.as_slice() {
                 ["trigger", rest @ ..] => {
                     if node_id == TRIGGER_ID {
-                        self.push(node, name, DiagnosticCode::ReferenceNotUpstream, format!("the trigger cannot use its own outputs (`{reference}`)"));
+                        let message = format!("the trigger cannot use its own outputs (`{reference}`)");
+                        self.push(node, name, DiagnosticCode::ReferenceNotUpstream, message);
                     } else if let [output, deeper @ ..] = rest {
                         let spec = self
                             .flow
