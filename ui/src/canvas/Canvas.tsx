@@ -1,97 +1,158 @@
-import { useCallback, useRef, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, type DragEvent } from "react";
 import {
-  addEdge,
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
-  useEdgesState,
-  useNodesState,
   useReactFlow,
   type Connection,
   type Edge,
+  type FinalConnectionState,
+  type OnConnectEnd,
 } from "@xyflow/react";
-import { FlowNode, type FlowNodeType } from "./nodes/FlowNode";
-import { nodeKind, NODE_KINDS, type NodeKindId } from "./nodeKinds";
+import { isNodeKind, type NodeKindId } from "./nodeKinds";
+import { nodeTypes } from "./nodeTypes";
+import { CanvasNotice } from "./CanvasNotice";
+import { CanvasToolbar } from "./CanvasToolbar";
+import { ShortcutOverlay } from "./ShortcutOverlay";
+import { useEditorShortcuts } from "./useEditorShortcuts";
 import { Palette, PALETTE_DRAG_TYPE } from "../palette/Palette";
+import { useEditorStore } from "../state/editorStore";
+import { connectionProblem, type ProposedConnection } from "../state/connectionRules";
+import { documentToEdges, documentToNodes, type AppEdge, type AppNode } from "../state/flowDocument";
+import { DEFAULT_NODE_SIZE } from "../state/layout";
 
-// Defined once at module scope so React Flow never re-creates its node renderers.
-const nodeTypes = { flow: FlowNode };
+const FIT_OPTIONS = { padding: 0.2, duration: 200, maxZoom: 1.25 };
 
-function isNodeKind(value: string): value is NodeKindId {
-  return NODE_KINDS.some((info) => info.kind === value);
+/** The connection React Flow was dragging when the pointer let go, turned source → target. */
+function finalConnection(state: FinalConnectionState): ProposedConnection | null {
+  if (!state.fromNode || !state.toNode) return null;
+  if (state.fromHandle?.type === "target") {
+    return { source: state.toNode.id, target: state.fromNode.id, sourceHandle: state.toHandle?.id ?? null };
+  }
+  return { source: state.fromNode.id, target: state.toNode.id, sourceHandle: state.fromHandle?.id ?? null };
 }
 
 function CanvasInner() {
-  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNodeType>([]);
-  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([]);
-  const { screenToFlowPosition } = useReactFlow();
-  const nextId = useRef(1);
-  const [count, setCount] = useState(0);
+  const doc = useEditorStore((state) => state.doc);
+  const selectedNodeIds = useEditorStore((state) => state.selectedNodeIds);
+  const selectedEdgeIds = useEditorStore((state) => state.selectedEdgeIds);
+  const measured = useEditorStore((state) => state.measured);
+  const applyNodeChanges = useEditorStore((state) => state.applyNodeChanges);
+  const applyEdgeChanges = useEditorStore((state) => state.applyEdgeChanges);
+  const addNode = useEditorStore((state) => state.addNode);
+  const connect = useEditorStore((state) => state.connect);
+  const tidyStore = useEditorStore((state) => state.tidy);
+  const { screenToFlowPosition, fitView } = useReactFlow<AppNode, AppEdge>();
+  const canvasElement = useRef<HTMLElement>(null);
 
-  const addNode = useCallback(
-    (kind: NodeKindId, position?: { x: number; y: number }) => {
-      const id = `${kind}_${nextId.current++}`;
-      const at = position ?? { x: 60 + (count % 4) * 250, y: 120 + Math.floor(count / 4) * 140 };
-      setNodes((current) => [
-        ...current,
-        { id, type: "flow", position: at, data: { kind, title: nodeKind(kind).title } },
-      ]);
-      setCount((n) => n + 1);
-    },
-    [count, setNodes],
-  );
+  const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured }), [selectedNodeIds, selectedEdgeIds, measured]);
+  const nodes = useMemo(() => documentToNodes(doc, view), [doc, view]);
+  const edges = useMemo(() => documentToEdges(doc, view), [doc, view]);
 
-  const onConnect = useCallback(
-    (connection: Connection) => setEdges((current) => addEdge(connection, current)),
-    [setEdges],
-  );
+  const fit = useCallback(() => void fitView(FIT_OPTIONS), [fitView]);
+  const tidy = useCallback(() => {
+    tidyStore();
+    // Wait a frame so React Flow has the new positions before it fits them.
+    window.requestAnimationFrame(() => void fitView(FIT_OPTIONS));
+  }, [tidyStore, fitView]);
+  useEditorShortcuts({ fit, tidy });
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-  }, []);
-
-  const onDrop = useCallback(
-    (event: DragEvent) => {
-      event.preventDefault();
-      const kind = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
-      if (!isNodeKind(kind)) return;
-      addNode(kind, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  /** Click or Enter on a palette entry: the new node goes near the middle of what is visible. */
+  const addAtCentre = useCallback(
+    (kind: NodeKindId) => {
+      const rect = canvasElement.current?.getBoundingClientRect();
+      const centre = rect
+        ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+        : { x: 0, y: 0 };
+      addNode(kind, { x: Math.round(centre.x - DEFAULT_NODE_SIZE.width / 2), y: Math.round(centre.y - DEFAULT_NODE_SIZE.height / 2) });
     },
     [addNode, screenToFlowPosition],
   );
 
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
+      if (!isNodeKind(kind)) return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      if (!Number.isFinite(at.x) || !Number.isFinite(at.y)) {
+        addAtCentre(kind);
+        return;
+      }
+      addNode(kind, { x: Math.round(at.x - DEFAULT_NODE_SIZE.width / 2), y: Math.round(at.y - DEFAULT_NODE_SIZE.height / 2) });
+    },
+    [addNode, addAtCentre, screenToFlowPosition],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: AppEdge | Connection | Edge) => connectionProblem(useEditorStore.getState().doc, connection) === null,
+    [],
+  );
+  const onConnect = useCallback((connection: Connection) => void connect(connection), [connect]);
+  const onConnectEnd: OnConnectEnd = useCallback((_event, state) => {
+    // A refused drop: say why. (Accepted ones arrive through onConnect.)
+    if (state.isValid !== false) return;
+    const proposed = finalConnection(state);
+    const store = useEditorStore.getState();
+    const problem = proposed && connectionProblem(store.doc, proposed);
+    if (problem) store.showNotice(problem);
+  }, []);
+
+  const hasTrigger = doc.trigger !== null;
+  const isEmpty = nodes.length === 0;
   return (
     <div className="workspace">
-      <Palette onAdd={(kind) => addNode(kind)} />
-      <main className="canvas" data-testid="canvas" aria-label="Flow canvas" onDragOver={onDragOver} onDrop={onDrop}>
-        <ReactFlow
+      <Palette onAdd={addAtCentre} hasTrigger={hasTrigger} />
+      <main ref={canvasElement} className="canvas" data-testid="canvas" aria-label="Flow canvas" onDragOver={onDragOver} onDrop={onDrop}>
+        <ReactFlow<AppNode, AppEdge>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
+          onNodesChange={applyNodeChanges}
+          onEdgesChange={applyEdgeChanges}
           onConnect={onConnect}
-          defaultViewport={{ x: 0, y: 0, zoom: 1 }}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={["Shift", "Meta", "Control"]}
+          colorMode="system"
+          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+          minZoom={0.2}
+          maxZoom={2}
+          snapToGrid
+          snapGrid={[10, 10]}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} />
-          <Controls />
-          <MiniMap pannable zoomable />
+          <Panel position="top-left">
+            <CanvasToolbar onTidy={tidy} onFit={fit} />
+          </Panel>
+          <Controls showInteractive={false} aria-label="Zoom controls" />
+          <MiniMap pannable zoomable ariaLabel="Minimap" className="minimap" />
         </ReactFlow>
-        {nodes.length === 0 && (
+        {isEmpty && (
           <div className="canvas-empty" role="note">
-            Drag a node from the palette, or click one, to start a flow.
+            Drag a node from the palette, or click one, to start a flow. Press ? for shortcuts.
           </div>
         )}
+        <CanvasNotice />
       </main>
+      <ShortcutOverlay />
     </div>
   );
 }
 
-/** The flow canvas with its palette. */
+/** The flow canvas with its palette, toolbar, minimap and shortcut list. */
 export function Canvas() {
   return (
     <ReactFlowProvider>

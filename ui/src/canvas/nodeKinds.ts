@@ -54,6 +54,22 @@ export const NODE_KINDS: readonly NodeKindInfo[] = [
   },
 ];
 
+/** The palette entry of a kind, or undefined for a kind this build does not know. */
+export function findNodeKind(kind: string): NodeKindInfo | undefined {
+  return NODE_KINDS.find((entry) => entry.kind === kind);
+}
+
+export function isNodeKind(value: string): value is NodeKindId {
+  return findNodeKind(value) !== undefined;
+}
+
+/** How each trigger kind of the Rust model reads on the trigger's card. */
+export const TRIGGER_KIND_SUMMARY: Record<string, string> = {
+  alert_created: "When a new Defender alert arrives",
+  schedule: "On a schedule",
+  manual: "When you click Run now",
+};
+
 export function nodeKind(kind: NodeKindId): NodeKindInfo {
   const info = NODE_KINDS.find((entry) => entry.kind === kind);
   if (!info) throw new Error(`unknown node kind ${kind}`);

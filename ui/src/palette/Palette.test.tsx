@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from "@testing-library/react";
-import { Palette, PALETTE_DRAG_TYPE } from "./Palette";
+import { Palette, PALETTE_DRAG_TYPE, TRIGGER_TAKEN_REASON } from "./Palette";
 
 describe("Palette", () => {
   it("lists the five node kinds with accessible names", () => {
@@ -35,5 +35,25 @@ describe("Palette", () => {
       dataTransfer: { setData, effectAllowed: "" },
     });
     expect(setData).toHaveBeenCalledWith(PALETTE_DRAG_TYPE, "send_email");
+  });
+
+  it("disables the Trigger entry while the flow has a trigger, with the reason, and adds nothing", () => {
+    const onAdd = vi.fn();
+    render(<Palette onAdd={onAdd} hasTrigger />);
+    const trigger = screen.getByTestId("palette-entry-trigger");
+    expect(trigger).toHaveAttribute("aria-disabled", "true");
+    expect(trigger).toHaveAttribute("title", TRIGGER_TAKEN_REASON);
+    expect(trigger).toHaveAttribute("aria-description", TRIGGER_TAKEN_REASON);
+    // Still focusable, so a keyboard user can reach it and hear why.
+    expect(trigger).not.toBeDisabled();
+    fireEvent.click(trigger);
+    expect(onAdd).not.toHaveBeenCalled();
+    const setData = vi.fn();
+    fireEvent.dragStart(trigger, { dataTransfer: { setData, effectAllowed: "" } });
+    expect(setData).not.toHaveBeenCalled();
+    // The other kinds stay available.
+    expect(screen.getByTestId("palette-entry-get_alert")).not.toHaveAttribute("aria-disabled");
+    fireEvent.click(screen.getByTestId("palette-entry-get_alert"));
+    expect(onAdd).toHaveBeenCalledWith("get_alert");
   });
 });

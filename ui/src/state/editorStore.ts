@@ -49,6 +49,8 @@ export interface EditorState {
   pasteCount: number;
   notice: Notice | null;
   shortcutsOpen: boolean;
+  /** The node whose title is being edited inline, if any. */
+  renamingNodeId: string | null;
 }
 
 export interface EditorActions {
@@ -75,6 +77,7 @@ export interface EditorActions {
   showNotice(text: string): void;
   clearNotice(id: number): void;
   setShortcutsOpen(open: boolean): void;
+  setRenaming(id: string | null): void;
 }
 
 export type EditorStore = EditorState & EditorActions;
@@ -92,6 +95,7 @@ export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorS
     pasteCount: 0,
     notice: null,
     shortcutsOpen: false,
+    renamingNodeId: null,
   };
 }
 
@@ -340,6 +344,10 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
 
     setShortcutsOpen(open) {
       set({ shortcutsOpen: open });
+    },
+
+    setRenaming(id) {
+      set({ renamingNodeId: id });
     },
   };
 });

@@ -9,14 +9,14 @@
 //! Positions live in `layout`, apart from the semantics (trigger, steps, edges), exactly like the
 //! Rust format: moving a node never changes what a run does. This module leaves out validation
 //! (the Rust model reports every problem) and the connection rules (see connectionRules.ts).
-import type { Edge as ReactFlowEdge, Node } from "@xyflow/react";
+import { MarkerType, type Edge as ReactFlowEdge, type Node } from "@xyflow/react";
 import type { Edge as BindingEdge } from "../ipc/bindings/Edge";
 import type { Flow } from "../ipc/bindings/Flow";
 import type { Port as BindingPort } from "../ipc/bindings/Port";
 import type { Position as BindingPosition } from "../ipc/bindings/Position";
 import type { Step as BindingStep } from "../ipc/bindings/Step";
 import type { Trigger as BindingTrigger } from "../ipc/bindings/Trigger";
-import type { NodeKindId } from "../canvas/nodeKinds";
+import { findNodeKind, type NodeKindId } from "../canvas/nodeKinds";
 
 /** The trigger's node id, always (the Rust model's `TRIGGER_ID`). */
 export const TRIGGER_ID = "trigger";
@@ -88,8 +88,9 @@ export function kindOfNode(doc: FlowDocument, id: string): string | undefined {
 
 /** Document → React Flow nodes, with the view's selection and measured sizes applied. */
 export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW): AppNode[] {
-  const common = (id: string) => ({
+  const common = (id: string, kind: string, title: string) => ({
     id,
+    ariaLabel: `${findNodeKind(kind)?.title ?? kind}: ${title}`,
     position: doc.layout[id] ?? ORIGIN,
     selected: view.selectedNodeIds.has(id),
     ...(view.measured[id] ? { measured: view.measured[id] } : {}),
@@ -97,7 +98,7 @@ export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
   const nodes: AppNode[] = [];
   if (doc.trigger) {
     nodes.push({
-      ...common(TRIGGER_ID),
+      ...common(TRIGGER_ID, "trigger", doc.trigger.title),
       type: "trigger",
       deletable: true,
       data: { title: doc.trigger.title, triggerKind: doc.trigger.kind },
@@ -105,9 +106,9 @@ export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
   }
   for (const step of doc.steps) {
     if (step.kind === "condition") {
-      nodes.push({ ...common(step.id), type: "condition", data: { title: step.title } });
+      nodes.push({ ...common(step.id, step.kind, step.title), type: "condition", data: { title: step.title } });
     } else {
-      nodes.push({ ...common(step.id), type: "step", data: { title: step.title, kind: step.kind } });
+      nodes.push({ ...common(step.id, step.kind, step.title), type: "step", data: { title: step.title, kind: step.kind } });
     }
   }
   return nodes;
@@ -122,6 +123,8 @@ export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
       source: edge.from,
       target: edge.to,
       sourceHandle: edge.port ?? null,
+      type: "smoothstep",
+      markerEnd: { type: MarkerType.ArrowClosed },
       selected: view.selectedEdgeIds.has(id),
       ...(edge.port ? { label: PORT_LABEL[edge.port], data: { port: edge.port }, className: `edge-port-${edge.port}` } : {}),
     };

@@ -1,0 +1,205 @@
+import { act, createEvent, fireEvent, render, screen, within } from "@testing-library/react";
+import { Canvas } from "./Canvas";
+import { SHORTCUTS } from "./shortcuts";
+import { PALETTE_DRAG_TYPE, TRIGGER_TAKEN_REASON } from "../palette/Palette";
+import { resetEditor, useEditorStore } from "../state/editorStore";
+import { seedDocument } from "../state/testFlows";
+
+const store = () => useEditorStore.getState();
+const press = (key: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(window, { key, ...init });
+
+describe("Canvas", () => {
+  beforeEach(() => resetEditor());
+
+  it("puts a node of the clicked palette kind on the canvas, selected", () => {
+    render(<Canvas />);
+    fireEvent.click(screen.getByTestId("palette-entry-get_alert"));
+    const card = screen.getByTestId("node-get_alert");
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Get Alert");
+    expect(card).toHaveClass("selected");
+    expect(store().doc.steps.map((step) => step.id)).toEqual(["get_alert"]);
+  });
+
+  it("disables the Trigger entry, saying why, once the flow has a trigger", () => {
+    render(<Canvas />);
+    const entry = screen.getByTestId("palette-entry-trigger");
+    expect(entry).not.toHaveAttribute("aria-disabled");
+    fireEvent.click(entry);
+    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(entry).toHaveAttribute("aria-disabled", "true");
+    expect(entry).toHaveAttribute("title", TRIGGER_TAKEN_REASON);
+    expect(entry).toHaveAttribute("aria-description", TRIGGER_TAKEN_REASON);
+    expect(entry).toHaveAttribute("draggable", "false");
+    fireEvent.click(entry);
+    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    // Deleting the trigger makes the entry available again.
+    press("Delete");
+    expect(screen.queryByTestId("node-trigger")).not.toBeInTheDocument();
+    expect(entry).not.toHaveAttribute("aria-disabled");
+  });
+
+  it("adds a node dropped from the palette, and refuses a second trigger with the reason", () => {
+    render(<Canvas />);
+    const canvas = screen.getByTestId("canvas");
+    const drop = (kind: string) => {
+      const event = createEvent.drop(canvas, { dataTransfer: { getData: (type: string) => (type === PALETTE_DRAG_TYPE ? kind : ""), types: [PALETTE_DRAG_TYPE] } });
+      // jsdom has no DragEvent, so the pointer position has to be put on the event by hand.
+      Object.defineProperties(event, { clientX: { value: 300 }, clientY: { value: 200 } });
+      fireEvent(canvas, event);
+    };
+    drop("send_email");
+    expect(screen.getByTestId("node-send_email")).toBeInTheDocument();
+    // The drop point (300, 200) through the default viewport (offset 40, zoom 1), centred on the card.
+    expect(store().doc.layout.send_email).toEqual({ x: 300 - 40 - 100, y: 200 - 40 - 32 });
+    drop("trigger");
+    drop("trigger");
+    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(screen.getByRole("status")).toHaveTextContent("already has a trigger");
+  });
+
+  it("deletes the selection with Delete and Backspace, and undo brings it back", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    act(() => store().select(["isolate_machine"]));
+    press("Delete");
+    expect(screen.queryByTestId("node-isolate_machine")).not.toBeInTheDocument();
+    expect(store().doc.edges).toHaveLength(3);
+    press("z", { ctrlKey: true });
+    expect(screen.getByTestId("node-isolate_machine")).toBeInTheDocument();
+    press("z", { metaKey: true, shiftKey: true });
+    expect(screen.queryByTestId("node-isolate_machine")).not.toBeInTheDocument();
+    press("y", { ctrlKey: true }); // nothing left to redo
+    press("z", { ctrlKey: true });
+    act(() => store().select(["send_email"]));
+    press("Backspace");
+    expect(screen.queryByTestId("node-send_email")).not.toBeInTheDocument();
+    expect(screen.getByTestId("node-isolate_machine")).toBeInTheDocument();
+  });
+
+  it("leaves keys typed into a field alone", () => {
+    resetEditor(seedDocument());
+    render(
+      <>
+        <input aria-label="elsewhere" />
+        <Canvas />
+      </>,
+    );
+    act(() => store().select(["condition"]));
+    fireEvent.keyDown(screen.getByLabelText("elsewhere"), { key: "Delete" });
+    expect(screen.getByTestId("node-condition")).toBeInTheDocument();
+  });
+
+  it("copies and pastes the selection with the keyboard", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    act(() => store().select(["get_alert", "condition"]));
+    press("c", { ctrlKey: true });
+    press("v", { ctrlKey: true });
+    expect(screen.getAllByTestId("node-condition")).toHaveLength(2);
+    expect(store().doc.edges).toContainEqual({ from: "get_alert_2", to: "condition_2" });
+    expect([...store().selectedNodeIds]).toEqual(["get_alert_2", "condition_2"]);
+  });
+
+  it("renders a condition with labelled Yes and No handles", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    const condition = screen.getByTestId("node-condition");
+    expect(within(condition).getByTestId("handle-true")).toHaveAttribute("aria-label", "Yes output");
+    expect(within(condition).getByTestId("handle-true")).toHaveAttribute("data-handleid", "true");
+    expect(within(condition).getByTestId("handle-false")).toHaveAttribute("data-handleid", "false");
+    expect(condition).toHaveTextContent("Yes");
+    expect(condition).toHaveTextContent("No");
+    expect(within(screen.getByTestId("node-trigger")).queryByTestId("handle-in")).not.toBeInTheDocument();
+  });
+
+  it("renames a node inline by double-clicking its title; Escape cancels", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    const card = screen.getByTestId("node-isolate_machine");
+    fireEvent.doubleClick(within(card).getByTestId("node-title"));
+    const input = within(card).getByTestId("node-title-input");
+    expect(input).toHaveClass("nodrag");
+    expect(input).toHaveFocus();
+    fireEvent.change(input, { target: { value: "Isolate the device" } });
+    // Delete while typing edits the text, not the canvas.
+    fireEvent.keyDown(input, { key: "Delete" });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Isolate the device");
+    expect(store().doc.steps.find((step) => step.id === "isolate_machine")?.title).toBe("Isolate the device");
+
+    act(() => store().select(["isolate_machine"]));
+    press("F2");
+    const again = within(card).getByTestId("node-title-input");
+    fireEvent.change(again, { target: { value: "Something else" } });
+    fireEvent.keyDown(again, { key: "Escape" });
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Isolate the device");
+    press("z", { ctrlKey: true });
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Isolate machine");
+  });
+
+  it("opens the shortcut list with ? and the toolbar button, lists every shortcut, closes with Escape", () => {
+    render(<Canvas />);
+    expect(screen.queryByTestId("shortcut-overlay")).not.toBeInTheDocument();
+    press("?", { shiftKey: true });
+    const overlay = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    expect(overlay).toHaveAttribute("data-testid", "shortcut-overlay");
+    for (const shortcut of SHORTCUTS) expect(overlay).toHaveTextContent(shortcut.action);
+    expect(screen.getByTestId("shortcut-overlay-close")).toHaveFocus();
+    press("Escape");
+    expect(screen.queryByTestId("shortcut-overlay")).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByTestId("toolbar-shortcuts"));
+    expect(screen.getByTestId("shortcut-overlay")).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("shortcut-overlay-close"));
+    expect(screen.queryByTestId("shortcut-overlay")).not.toBeInTheDocument();
+  });
+
+  it("keeps other shortcuts quiet while the shortcut list is open", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    act(() => store().select(["condition"]));
+    press("?");
+    press("Delete");
+    expect(screen.getByTestId("node-condition")).toBeInTheDocument();
+  });
+
+  it("has toolbar buttons with accessible names that reflect what can be done", () => {
+    render(<Canvas />);
+    const toolbar = screen.getByRole("toolbar", { name: "Canvas tools" });
+    for (const button of within(toolbar).getAllByRole("button")) expect(button).toHaveAttribute("aria-label");
+    expect(screen.getByTestId("toolbar-undo")).toBeDisabled();
+    expect(screen.getByTestId("toolbar-delete")).toBeDisabled();
+    fireEvent.click(screen.getByTestId("palette-entry-condition"));
+    expect(screen.getByTestId("toolbar-undo")).toBeEnabled();
+    fireEvent.click(screen.getByTestId("toolbar-delete"));
+    expect(screen.queryByTestId("node-condition")).not.toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("toolbar-undo"));
+    expect(screen.getByTestId("node-condition")).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("toolbar-redo"));
+    expect(screen.queryByTestId("node-condition")).not.toBeInTheDocument();
+  });
+
+  it("tidies the layout from the toolbar and with L", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    fireEvent.click(screen.getByTestId("toolbar-tidy"));
+    expect(store().doc.layout.isolate_machine?.y).toBe(0);
+    press("z", { ctrlKey: true });
+    expect(store().doc.layout.isolate_machine?.y).toBe(-60);
+    press("l");
+    expect(store().doc.layout.isolate_machine?.y).toBe(0);
+  });
+
+  it("announces a refused connection in a status region", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    act(() => void store().connect({ source: "send_email", target: "get_alert" }));
+    expect(screen.getByRole("status")).toHaveTextContent("That would make a loop: Get alert already leads to Email the SOC.");
+  });
+
+  it("shows a minimap and zoom controls", () => {
+    render(<Canvas />);
+    expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).not.toBeNull();
+    expect(screen.getByTestId("toolbar-fit")).toHaveAttribute("aria-label", "Zoom to fit");
+  });
+});
