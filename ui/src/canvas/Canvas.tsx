@@ -12,7 +12,7 @@ import {
   type FinalConnectionState,
   type OnConnectEnd,
 } from "@xyflow/react";
-import { isNodeKind, type NodeKindId } from "./nodeKinds";
+import { findNodeKind, isNodeKind, type NodeKindId } from "./nodeKinds";
 import { nodeTypes } from "./nodeTypes";
 import { CanvasNotice } from "./CanvasNotice";
 import { CanvasToolbar } from "./CanvasToolbar";
@@ -23,6 +23,12 @@ import { useEditorStore } from "../state/editorStore";
 import { connectionProblem, type ProposedConnection } from "../state/connectionRules";
 import { documentToEdges, documentToNodes, type AppEdge, type AppNode } from "../state/flowDocument";
 import { DEFAULT_NODE_SIZE } from "../state/layout";
+
+/** Minimap nodes take their kind's category colour (styles.css). */
+function minimapNodeClass(node: AppNode): string {
+  const kind = node.type === "step" ? node.data.kind : node.type;
+  return `minimap-node category-${findNodeKind(kind)?.category ?? "unknown"}`;
+}
 
 const FIT_OPTIONS = { padding: 0.2, duration: 200, maxZoom: 1.25 };
 
@@ -138,7 +144,7 @@ function CanvasInner() {
             <CanvasToolbar onTidy={tidy} onFit={fit} />
           </Panel>
           <Controls showInteractive={false} aria-label="Zoom controls" />
-          <MiniMap pannable zoomable ariaLabel="Minimap" className="minimap" />
+          <MiniMap pannable zoomable ariaLabel="Minimap" className="minimap" nodeClassName={minimapNodeClass} />
         </ReactFlow>
         {isEmpty && (
           <div className="canvas-empty" role="note">

@@ -123,7 +123,7 @@ export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
       source: edge.from,
       target: edge.to,
       sourceHandle: edge.port ?? null,
-      type: "smoothstep",
+      type: "default",
       markerEnd: { type: MarkerType.ArrowClosed },
       selected: view.selectedEdgeIds.has(id),
       ...(edge.port ? { label: PORT_LABEL[edge.port], data: { port: edge.port }, className: `edge-port-${edge.port}` } : {}),

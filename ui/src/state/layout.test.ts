@@ -18,8 +18,9 @@ describe("tidy layout", () => {
       get_alert: { x: COLUMN, y: 0 },
       condition: { x: 2 * COLUMN, y: 0 },
       isolate_machine: { x: 3 * COLUMN, y: 0 },
-      // Reached by the No port (one row below) and from isolate (level): it takes the higher.
-      send_email: { x: 4 * COLUMN, y: 0 },
+      // Reached by the No port (one row below) and from isolate (level): it takes the lower, so
+      // the No edge does not run through the isolate card.
+      send_email: { x: 4 * COLUMN, y: ROW },
     });
   });
 

@@ -3,7 +3,9 @@
 //! Each node's column is its longest path from a root (the trigger, or any node nothing leads
 //! into), so every edge points rightwards. Within a column a node sits level with its parent; a
 //! condition's Yes branch continues straight on and its No branch goes one row below, so Yes is
-//! always above No. Nodes that would overlap are pushed down. Nodes caught in a cycle (only
+//! always above No. A node with several parents takes the lowest of the places they offer, so a
+//! branch that rejoins (No → email, isolate → email) stays below the Yes path instead of being
+//! drawn through it. Nodes that would overlap are pushed down. Nodes caught in a cycle (only
 //! possible in a hand-edited document) are placed in a last column. Crossing minimisation beyond
 //! that is left out: flows here are short.
 import { nodeIds, TRIGGER_ID, type FlowDocument, type XY } from "./flowDocument";
@@ -65,7 +67,7 @@ export function tidyLayout(doc: FlowDocument, sizes: Sizes = {}): Record<string,
         const parentY = (result[edge.from] as XY).y;
         return edge.port === "false" ? parentY + rowStep(edge.from) : parentY;
       });
-      return { id, y: Math.min(...ys), order: index };
+      return { id, y: Math.max(...ys), order: index };
     });
     wanted.sort((a, b) => a.y - b.y || a.order - b.order);
     let floor = -Infinity;
