@@ -12,7 +12,7 @@
 //! `none`/`null`, `0`, `0.0`, the empty string and empty lists and maps are false; everything else
 //! is true. The context is `{ "trigger": <trigger outputs>, "steps": { <id>: <outputs> } }`.
 //!
-//! This module leaves out which references are allowed where: [`crate::validate`] checks each
+//! This module leaves out which references are allowed where: [`crate::validate()`] checks each
 //! reference returned by [`Template::references`] against the upstream steps.
 
 use std::collections::BTreeSet;

@@ -3,11 +3,11 @@
 //!
 //! The types here are deliberately lenient: a step's inputs are a map of JSON values and its kind
 //! is a string, so that a document with a wrong input type or an unknown kind still parses and
-//! [`crate::validate`] can report every mistake at once, naming node and field. Fields this build
+//! [`crate::validate()`] can report every mistake at once, naming node and field. Fields this build
 //! does not know are kept (in `unknown`) so that validation can name them and an export does not
 //! silently drop them. The editor layout (node positions) lives in its own map, apart from the
 //! semantics. This module leaves parsing limits to [`crate::parse`] and checking to
-//! [`crate::validate`].
+//! [`crate::validate()`].
 
 use std::collections::BTreeMap;
 

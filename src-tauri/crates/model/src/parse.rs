@@ -5,7 +5,7 @@
 //! UTF-8, JSON that is malformed or nested deeper than serde_json's recursion limit (128), and
 //! values of the wrong JSON shape for the document's skeleton (for example `"steps": 3`). Every
 //! other mistake, including unknown fields and wrong input values, parses fine and is reported by
-//! [`crate::validate`], which names node and field.
+//! [`crate::validate()`], which names node and field.
 
 use crate::flow::Flow;
 use crate::validate::{Diagnostic, validate};

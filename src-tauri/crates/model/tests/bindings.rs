@@ -66,3 +66,46 @@ fn node_kinds_serialize_for_the_palette() {
         serde_json::json!(["Full", "Selective"])
     );
 }
+
+/// The whole registry as the UI receives it: a change to any kind's palette entry, input schema
+/// or outputs shows up in review as a snapshot diff.
+#[test]
+fn node_kinds_snapshot() {
+    insta::assert_json_snapshot!("node_kinds", flowguard_model::node_kinds());
+}
+
+/// The seed template's email on the true branch may use the trigger, Get alert, the condition
+/// and the isolation, and nothing from the false branch.
+#[test]
+fn available_outputs_of_the_seed_email() {
+    let flow = flowguard_model::templates::get("isolate-high-severity").expect("the seed");
+    let available = flowguard_model::available_outputs(&flow, "email_soc");
+    let sources: std::collections::BTreeSet<&str> = available
+        .iter()
+        .map(|output| output.source_node_id.as_str())
+        .collect();
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["get_alert", "is_high", "isolate", "trigger"]
+    );
+    let references: Vec<&str> = available
+        .iter()
+        .map(|output| output.reference.as_str())
+        .collect();
+    for expected in [
+        "trigger.alertId",
+        "steps.get_alert.computerDnsName",
+        "steps.is_high.result",
+        "steps.isolate.actionId",
+    ] {
+        assert!(
+            references.contains(&expected),
+            "{expected} missing from {references:?}"
+        );
+    }
+    let first = &available[0];
+    assert_eq!(
+        (first.source_title.as_str(), first.reference.as_str()),
+        ("New alert", "trigger.alertId")
+    );
+}
