@@ -7,6 +7,9 @@
 //! other mistake, including unknown fields and wrong input values, parses fine and is reported by
 //! [`crate::validate()`], which names node and field.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::flow::Flow;
 use crate::validate::{Diagnostic, validate};
 
@@ -16,8 +19,10 @@ pub const MAX_FLOW_BYTES: usize = 1024 * 1024;
 /// serde_json's nesting limit, reported in [`ParseError::TooDeep`].
 pub const MAX_NESTING_DEPTH: usize = 128;
 
-/// Why bytes could not become a [`Flow`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why bytes could not become a [`Flow`]. Serializes as `{ "kind": "syntax", "message": …,
+/// "line": …, "column": … }` for the CLI's `--json` and the UI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ParseError {
     /// The document is larger than [`MAX_FLOW_BYTES`].
     #[error("the flow document is {size} bytes; the limit is {limit} bytes")]
@@ -167,6 +172,22 @@ mod tests {
             "{error:?}"
         );
         assert!(error.to_string().contains("invalid type"), "{error}");
+    }
+
+    #[test]
+    fn parse_errors_serialize_with_a_kind() {
+        let error = parse_flow(b"{").unwrap_err();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], "syntax");
+        assert_eq!(
+            (json["line"].as_u64(), json["column"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let declaration = ParseError::decl(&ts_rs::Config::new().with_large_int("number"));
+        assert!(
+            declaration.contains("\"kind\": \"too_deep\""),
+            "{declaration}"
+        );
     }
 
     #[test]
