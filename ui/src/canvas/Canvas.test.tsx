@@ -89,6 +89,18 @@ describe("Canvas", () => {
     expect(screen.getByTestId("node-condition")).toBeInTheDocument();
   });
 
+  it("selects every node with Ctrl+A and clears the selection with Escape", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    press("a", { ctrlKey: true });
+    for (const kind of ["trigger", "get_alert", "condition", "isolate_machine", "send_email"]) {
+      expect(screen.getByTestId(`node-${kind}`)).toHaveClass("selected");
+    }
+    press("Escape");
+    expect(screen.getByTestId("node-condition")).not.toHaveClass("selected");
+    expect(store().selectedNodeIds.size).toBe(0);
+  });
+
   it("copies and pastes the selection with the keyboard", () => {
     resetEditor(seedDocument());
     render(<Canvas />);

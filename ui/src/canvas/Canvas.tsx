@@ -18,6 +18,7 @@ import { CanvasNotice } from "./CanvasNotice";
 import { CanvasToolbar } from "./CanvasToolbar";
 import { ShortcutOverlay } from "./ShortcutOverlay";
 import { useEditorShortcuts } from "./useEditorShortcuts";
+import { useStableNodes } from "./useStableNodes";
 import { Palette, PALETTE_DRAG_TYPE } from "../palette/Palette";
 import { useEditorStore } from "../state/editorStore";
 import { connectionProblem, type ProposedConnection } from "../state/connectionRules";
@@ -55,7 +56,7 @@ function CanvasInner() {
   const canvasElement = useRef<HTMLElement>(null);
 
   const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured }), [selectedNodeIds, selectedEdgeIds, measured]);
-  const nodes = useMemo(() => documentToNodes(doc, view), [doc, view]);
+  const nodes = useStableNodes(useMemo(() => documentToNodes(doc, view), [doc, view]));
   const edges = useMemo(() => documentToEdges(doc, view), [doc, view]);
 
   const fit = useCallback(() => void fitView(FIT_OPTIONS), [fitView]);

@@ -23,43 +23,43 @@ export const Palette = memo(function Palette({ onAdd, hasTrigger = false }: Pale
           // aria-disabled rather than disabled: the entry stays focusable so its reason can be read.
           const unavailable = info.kind === "trigger" && hasTrigger;
           return (
-          <li key={info.kind}>
-            <button
-              type="button"
-              className={`palette-entry category-${info.category}`}
-              data-testid={`palette-entry-${info.kind}`}
-              data-kind={info.kind}
-              aria-label={`Add ${info.title}`}
-              title={unavailable ? TRIGGER_TAKEN_REASON : `${info.description}. Click, press Enter or drag onto the canvas.`}
-              aria-disabled={unavailable || undefined}
-              aria-description={unavailable ? TRIGGER_TAKEN_REASON : info.description}
-              draggable={!unavailable}
-              onDragStart={(event) => {
-                if (unavailable) {
-                  event.preventDefault();
-                  return;
-                }
-                event.dataTransfer.setData(PALETTE_DRAG_TYPE, info.kind);
-                event.dataTransfer.effectAllowed = "copy";
-              }}
-              onClick={() => {
-                if (!unavailable) onAdd?.(info.kind);
-              }}
-            >
-              <span className="palette-icon">
-                <NodeIcon kind={info.kind} />
-              </span>
-              <span className="palette-text">
-                <span className="palette-name">{info.title}</span>
-                <span className="palette-description">{info.description}</span>
-              </span>
-              {info.changesTenant && (
-                <span className="shield" title="Changes the tenant" aria-label="Changes the tenant">
-                  ⚠
+            <li key={info.kind}>
+              <button
+                type="button"
+                className={`palette-entry category-${info.category}`}
+                data-testid={`palette-entry-${info.kind}`}
+                data-kind={info.kind}
+                aria-label={`Add ${info.title}`}
+                title={unavailable ? TRIGGER_TAKEN_REASON : `${info.description}. Click, press Enter or drag onto the canvas.`}
+                aria-disabled={unavailable || undefined}
+                aria-description={unavailable ? TRIGGER_TAKEN_REASON : info.description}
+                draggable={!unavailable}
+                onDragStart={(event) => {
+                  if (unavailable) {
+                    event.preventDefault();
+                    return;
+                  }
+                  event.dataTransfer.setData(PALETTE_DRAG_TYPE, info.kind);
+                  event.dataTransfer.effectAllowed = "copy";
+                }}
+                onClick={() => {
+                  if (!unavailable) onAdd?.(info.kind);
+                }}
+              >
+                <span className="palette-icon">
+                  <NodeIcon kind={info.kind} />
                 </span>
-              )}
-            </button>
-          </li>
+                <span className="palette-text">
+                  <span className="palette-name">{info.title}</span>
+                  <span className="palette-description">{info.description}</span>
+                </span>
+                {info.changesTenant && (
+                  <span className="shield" title="Changes the tenant" aria-label="Changes the tenant">
+                    ⚠
+                  </span>
+                )}
+              </button>
+            </li>
           );
         })}
       </ul>

@@ -10,7 +10,7 @@
 //! that is left out: flows here are short.
 import { nodeIds, TRIGGER_ID, type FlowDocument, type XY } from "./flowDocument";
 
-export const LAYOUT_COLUMN_GAP = 80;
+export const LAYOUT_COLUMN_GAP = 110;
 export const LAYOUT_ROW_GAP = 40;
 export const DEFAULT_NODE_SIZE = { width: 200, height: 64 };
 
