@@ -209,6 +209,26 @@ describe("Canvas", () => {
     expect(screen.getByRole("status")).toHaveTextContent("That would make a loop: Get alert already leads to Email the SOC.");
   });
 
+  it("shows validation problems as a badge with the count on the node", () => {
+    resetEditor(seedDocument());
+    render(<Canvas />);
+    expect(screen.queryByTestId("node-problems")).not.toBeInTheDocument();
+    act(() =>
+      store().setDiagnostics([
+        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error" },
+        { nodeId: "condition", field: null, code: "unreachable", message: "Second problem.", severity: "warning" },
+        { nodeId: "send_email", field: "to", code: "invalid_email", message: "Not an address.", severity: "warning" },
+      ]),
+    );
+    const badge = within(screen.getByTestId("node-condition")).getByTestId("node-problems");
+    expect(badge).toHaveTextContent("2");
+    // (An attribute check: jsdom hides unmeasured React Flow nodes, which empties computed names.)
+    expect(badge).toHaveAttribute("aria-label", "2 problems: The condition needs an expression. Second problem.");
+    expect(badge).toHaveClass("problem-error");
+    expect(screen.getByTestId("node-condition")).toHaveClass("has-errors");
+    expect(within(screen.getByTestId("node-send_email")).getByTestId("node-problems")).toHaveClass("problem-warning");
+  });
+
   it("shows a minimap and zoom controls", () => {
     render(<Canvas />);
     expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).not.toBeNull();

@@ -47,6 +47,7 @@ function CanvasInner() {
   const selectedNodeIds = useEditorStore((state) => state.selectedNodeIds);
   const selectedEdgeIds = useEditorStore((state) => state.selectedEdgeIds);
   const measured = useEditorStore((state) => state.measured);
+  const diagnostics = useEditorStore((state) => state.diagnostics);
   const applyNodeChanges = useEditorStore((state) => state.applyNodeChanges);
   const applyEdgeChanges = useEditorStore((state) => state.applyEdgeChanges);
   const addNode = useEditorStore((state) => state.addNode);
@@ -55,7 +56,7 @@ function CanvasInner() {
   const { screenToFlowPosition, fitView } = useReactFlow<AppNode, AppEdge>();
   const canvasElement = useRef<HTMLElement>(null);
 
-  const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured }), [selectedNodeIds, selectedEdgeIds, measured]);
+  const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured, diagnostics }), [selectedNodeIds, selectedEdgeIds, measured, diagnostics]);
   const nodes = useStableNodes(useMemo(() => documentToNodes(doc, view), [doc, view]));
   const edges = useMemo(() => documentToEdges(doc, view), [doc, view]);
 

@@ -8,6 +8,7 @@
 //! Saving, validation and runs are left out: they read `doc` from here.
 import type { EdgeChange, NodeChange } from "@xyflow/react";
 import { create } from "zustand";
+import type { Diagnostic } from "../ipc/bindings/Diagnostic";
 import { nodeKind, type NodeKindId } from "../canvas/nodeKinds";
 import { copySelection, freshStepId, pasteClipboard, PASTE_OFFSET, type ClipboardContent } from "./clipboard";
 import { connectionProblem, type ProposedConnection } from "./connectionRules";
@@ -49,6 +50,8 @@ export interface EditorState {
   pasteCount: number;
   notice: Notice | null;
   shortcutsOpen: boolean;
+  /** The last validation's diagnostics, shown as badges on the nodes; set by whoever validates. */
+  diagnostics: readonly Diagnostic[];
   /** The node whose title is being edited inline, if any. */
   renamingNodeId: string | null;
 }
@@ -78,6 +81,7 @@ export interface EditorActions {
   clearNotice(id: number): void;
   setShortcutsOpen(open: boolean): void;
   setRenaming(id: string | null): void;
+  setDiagnostics(diagnostics: readonly Diagnostic[]): void;
 }
 
 export type EditorStore = EditorState & EditorActions;
@@ -96,6 +100,7 @@ export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorS
     notice: null,
     shortcutsOpen: false,
     renamingNodeId: null,
+    diagnostics: [],
   };
 }
 
@@ -348,6 +353,10 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
 
     setRenaming(id) {
       set({ renamingNodeId: id });
+    },
+
+    setDiagnostics(diagnostics) {
+      set({ diagnostics });
     },
   };
 });

@@ -1,4 +1,5 @@
-import { documentToEdges, documentToNodes, edgeId, emptyDocument, nodesToDocument } from "./flowDocument";
+import type { Flow } from "../ipc/bindings/Flow";
+import { documentFromFlow, documentToEdges, documentToNodes, edgeId, emptyDocument, flowWithDocument, nodesToDocument } from "./flowDocument";
 import { seedDocument } from "./testFlows";
 
 describe("document ↔ React Flow conversion", () => {
@@ -56,5 +57,32 @@ describe("document ↔ React Flow conversion", () => {
   it("converts an empty document to nothing", () => {
     expect(documentToNodes(emptyDocument())).toEqual([]);
     expect(nodesToDocument([], [])).toEqual(emptyDocument());
+  });
+
+  it("puts each node's diagnostics on it, leaves document-level ones out, and drops them on the way back", () => {
+    const doc = seedDocument();
+    const nodes = documentToNodes(doc, {
+      ...{ selectedNodeIds: new Set<string>(), selectedEdgeIds: new Set<string>(), measured: {} },
+      diagnostics: [
+        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error" },
+        { nodeId: "condition", field: null, code: "condition_branch_missing", message: "Nothing runs when it is false.", severity: "warning" },
+        { nodeId: null, field: null, code: "no_trigger", message: "document level", severity: "error" },
+      ],
+    });
+    const condition = nodes.find((node) => node.id === "condition");
+    expect(condition?.data.problems?.map((problem) => problem.code)).toEqual(["missing_required", "condition_branch_missing"]);
+    expect(nodes.find((node) => node.id === "get_alert")?.data.problems).toBeUndefined();
+    expect(nodesToDocument(nodes, documentToEdges(doc), doc)).toEqual(doc);
+  });
+
+  it("reads the editable part of a Rust flow and puts it back, keeping the rest", () => {
+    const flow: Flow = { schema: 1, id: "isolate-high", name: "Isolate on High", description: "", enabled: true, ...seedDocument() };
+    const doc = documentFromFlow(flow);
+    expect(doc).toEqual(seedDocument());
+    const renamed = { ...doc, steps: doc.steps.map((step) => (step.id === "condition" ? { ...step, title: "High?" } : step)) };
+    const saved = flowWithDocument(flow, renamed);
+    expect(saved).toMatchObject({ schema: 1, id: "isolate-high", name: "Isolate on High", enabled: true });
+    expect(saved.steps[1]?.title).toBe("High?");
+    expect(flow.steps[1]?.title).toBe("Severity is High");
   });
 });

@@ -10,6 +10,7 @@
 //! Rust format: moving a node never changes what a run does. This module leaves out validation
 //! (the Rust model reports every problem) and the connection rules (see connectionRules.ts).
 import { MarkerType, type Edge as ReactFlowEdge, type Node } from "@xyflow/react";
+import type { Diagnostic } from "../ipc/bindings/Diagnostic";
 import type { Edge as BindingEdge } from "../ipc/bindings/Edge";
 import type { Flow } from "../ipc/bindings/Flow";
 import type { Port as BindingPort } from "../ipc/bindings/Port";
@@ -43,9 +44,13 @@ export function emptyDocument(): FlowDocument {
 
 // ---- React Flow side: a discriminated union of node types (xyflow's examples' habit) ----
 
-export type TriggerNodeData = { title: string; triggerKind: string };
-export type StepNodeData = { title: string; kind: string };
-export type ConditionNodeData = { title: string };
+/** A validation problem shown on a node (view only: never written back to the document). */
+export type NodeProblem = Pick<Diagnostic, "message" | "severity" | "field" | "code">;
+
+type ProblemData = { problems?: NodeProblem[] };
+export type TriggerNodeData = { title: string; triggerKind: string } & ProblemData;
+export type StepNodeData = { title: string; kind: string } & ProblemData;
+export type ConditionNodeData = { title: string } & ProblemData;
 
 export type TriggerNodeType = Node<TriggerNodeData, "trigger">;
 export type StepNodeType = Node<StepNodeData, "step">;
@@ -58,9 +63,21 @@ export interface CanvasView {
   selectedNodeIds: ReadonlySet<string>;
   selectedEdgeIds: ReadonlySet<string>;
   measured: Readonly<Record<string, { width: number; height: number }>>;
+  /** The last validation's diagnostics (from the Rust model), if any. */
+  diagnostics?: readonly Diagnostic[];
 }
 
 export const EMPTY_VIEW: CanvasView = { selectedNodeIds: new Set(), selectedEdgeIds: new Set(), measured: {} };
+
+/** The diagnostics grouped by node id (document-level ones, without a node, are left out). */
+export function problemsByNode(diagnostics: readonly Diagnostic[] = []): Map<string, NodeProblem[]> {
+  const byNode = new Map<string, NodeProblem[]>();
+  for (const { nodeId, message, severity, field, code } of diagnostics) {
+    if (nodeId === null) continue;
+    byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), { message, severity, field, code }]);
+  }
+  return byNode;
+}
 
 /** A stable id for an edge: one edge per (from, port, to). */
 export function edgeId(edge: FlowEdge): string {
@@ -88,6 +105,8 @@ export function kindOfNode(doc: FlowDocument, id: string): string | undefined {
 
 /** Document → React Flow nodes, with the view's selection and measured sizes applied. */
 export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW): AppNode[] {
+  const problems = problemsByNode(view.diagnostics);
+  const withProblems = (id: string) => (problems.has(id) ? { problems: problems.get(id) } : {});
   const common = (id: string, kind: string, title: string) => ({
     id,
     ariaLabel: `${findNodeKind(kind)?.title ?? kind}: ${title}`,
@@ -101,14 +120,14 @@ export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
       ...common(TRIGGER_ID, "trigger", doc.trigger.title),
       type: "trigger",
       deletable: true,
-      data: { title: doc.trigger.title, triggerKind: doc.trigger.kind },
+      data: { title: doc.trigger.title, triggerKind: doc.trigger.kind, ...withProblems(TRIGGER_ID) },
     });
   }
   for (const step of doc.steps) {
     if (step.kind === "condition") {
-      nodes.push({ ...common(step.id, step.kind, step.title), type: "condition", data: { title: step.title } });
+      nodes.push({ ...common(step.id, step.kind, step.title), type: "condition", data: { title: step.title, ...withProblems(step.id) } });
     } else {
-      nodes.push({ ...common(step.id, step.kind, step.title), type: "step", data: { title: step.title, kind: step.kind } });
+      nodes.push({ ...common(step.id, step.kind, step.title), type: "step", data: { title: step.title, kind: step.kind, ...withProblems(step.id) } });
     }
   }
   return nodes;
@@ -159,4 +178,14 @@ export function nodesToDocument(nodes: readonly AppNode[], edges: readonly AppEd
     return isPort(port) ? { from: edge.source, to: edge.target, port } : { from: edge.source, to: edge.target };
   });
   return { trigger, steps, edges: flowEdges, layout };
+}
+
+/** The editable part of a flow read from the Rust side (opening a flow or a template). */
+export function documentFromFlow(flow: Flow): FlowDocument {
+  return structuredClone({ trigger: flow.trigger, steps: flow.steps, edges: flow.edges, layout: flow.layout });
+}
+
+/** A flow with the editor's document put back in, keeping its id, name, schema and switch. */
+export function flowWithDocument(flow: Flow, doc: FlowDocument): Flow {
+  return { ...flow, ...structuredClone(doc) };
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { NodeProblem } from "../../state/flowDocument";
 import { findNodeKind, type NodeKindId } from "../nodeKinds";
 import { NodeIcon } from "../NodeIcon";
 import { NodeTitle } from "./NodeTitle";
@@ -10,19 +11,27 @@ interface NodeCardProps {
   /** The grey line under the title. */
   summary: string;
   selected: boolean;
+  /** Validation problems from the last check, shown as a badge with the count. */
+  problems?: NodeProblem[] | undefined;
   /** The node's handles. */
   children: ReactNode;
 }
 
 /** The body every node type shares: kind colour and icon, renamable title, summary, shield mark. */
-export function NodeCard({ nodeId, kind, title, summary, selected, children }: NodeCardProps) {
+export function NodeCard({ nodeId, kind, title, summary, selected, problems = [], children }: NodeCardProps) {
   const info = findNodeKind(kind);
+  const hasErrors = problems.some((problem) => problem.severity === "error");
   return (
-    <div className={`flow-node category-${info?.category ?? "unknown"}${selected ? " selected" : ""}`} data-testid={`node-${kind}`} data-node-id={nodeId}>
+    <div
+      className={`flow-node category-${info?.category ?? "unknown"}${selected ? " selected" : ""}${problems.length > 0 ? (hasErrors ? " has-errors" : " has-warnings") : ""}`}
+      data-testid={`node-${kind}`}
+      data-node-id={nodeId}
+    >
       {children}
       <div className="flow-node-header">
         {info && <NodeIcon kind={info.kind as NodeKindId} />}
         <NodeTitle nodeId={nodeId} title={title} />
+        {problems.length > 0 && <ProblemBadge problems={problems} hasErrors={hasErrors} />}
         {info?.changesTenant && (
           <span className="shield" title="Changes the tenant" aria-label="Changes the tenant" role="img">
             ⚠
@@ -39,4 +48,20 @@ export function kindSummary(kind: string, title: string): string {
   const info = findNodeKind(kind);
   if (!info) return `Unknown kind "${kind}"`;
   return title === info.title ? info.description : info.title;
+}
+
+function ProblemBadge({ problems, hasErrors }: { problems: NodeProblem[]; hasErrors: boolean }) {
+  const count = problems.length;
+  const summary = `${count} ${count === 1 ? "problem" : "problems"}: ${problems.map((problem) => problem.message).join(" ")}`;
+  return (
+    <span
+      className={`problem-badge ${hasErrors ? "problem-error" : "problem-warning"}`}
+      role="img"
+      aria-label={summary}
+      title={problems.map((problem) => `• ${problem.message}`).join("\n")}
+      data-testid="node-problems"
+    >
+      {count}
+    </span>
+  );
 }
