@@ -101,6 +101,23 @@ describe("Canvas", () => {
     expect(store().selectedNodeIds.size).toBe(0);
   });
 
+  it("connects two selected nodes with C, and a condition's No output with N", () => {
+    resetEditor({ ...seedDocument(), edges: [] });
+    render(<Canvas />);
+    expect(screen.getByTestId("toolbar-connect")).toBeDisabled();
+    act(() => store().select(["get_alert", "condition"]));
+    expect(screen.getByTestId("toolbar-connect")).toBeEnabled();
+    press("c");
+    act(() => store().select(["condition", "send_email"]));
+    press("n");
+    expect(store().doc.edges).toEqual([
+      { from: "get_alert", to: "condition" },
+      { from: "condition", to: "send_email", port: "false" },
+    ]);
+    press("n");
+    expect(screen.getByRole("status")).toHaveTextContent("Severity is High (No) is already connected to Email the SOC.");
+  });
+
   it("copies and pastes the selection with the keyboard", () => {
     resetEditor(seedDocument());
     render(<Canvas />);

@@ -11,6 +11,8 @@ export function CanvasToolbar({ onTidy, onFit }: CanvasToolbarProps) {
   const canUndo = useEditorStore((state) => state.past.length > 0);
   const canRedo = useEditorStore((state) => state.future.length > 0);
   const hasSelection = useEditorStore((state) => state.selectedNodeIds.size + state.selectedEdgeIds.size > 0);
+  const twoSelected = useEditorStore((state) => state.selectedNodeIds.size === 2);
+  const connectSelected = useEditorStore((state) => state.connectSelected);
   const isEmpty = useEditorStore((state) => state.doc.trigger === null && state.doc.steps.length === 0);
   const undo = useEditorStore((state) => state.undo);
   const redo = useEditorStore((state) => state.redo);
@@ -29,6 +31,7 @@ export function CanvasToolbar({ onTidy, onFit }: CanvasToolbarProps) {
       {button("toolbar-redo", "Redo", "Shift+Mod+Z", "Redo", redo, !canRedo)}
       <span className="toolbar-divider" aria-hidden="true" />
       {button("toolbar-delete", "Delete the selection", "Delete", "Delete", deleteSelection, !hasSelection)}
+      {button("toolbar-connect", "Connect the first selected node to the second", "C", "Connect", () => void connectSelected(), !twoSelected)}
       {button("toolbar-tidy", "Tidy the layout", "L", "Tidy", onTidy, isEmpty)}
       {button("toolbar-fit", "Zoom to fit", "F", "Fit", onFit)}
       <span className="toolbar-divider" aria-hidden="true" />

@@ -17,6 +17,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ["Mod+A"], action: "Select every node" },
   { keys: ["Shift+Click", "Shift+Drag"], action: "Add to the selection, or select with a box" },
   { keys: ["Arrow keys"], action: "Move the focused node" },
+  { keys: ["C"], action: "Connect the first selected node to the second (a condition's Yes output)" },
+  { keys: ["N"], action: "Connect a selected condition's No output to the second selected node" },
   { keys: ["F2", "Double-click title"], action: "Rename the selected node" },
   { keys: ["L"], action: "Tidy the layout" },
   { keys: ["F"], action: "Zoom to fit" },

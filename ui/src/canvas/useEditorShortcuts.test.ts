@@ -21,6 +21,8 @@ describe("shortcut table", () => {
     expect(key("f")).toBe("fit");
     expect(key("F")).toBe("fit");
     expect(key("l")).toBe("tidy");
+    expect(key("c")).toBe("connect");
+    expect(key("n")).toBe("connectNo");
     expect(key("F2")).toBe("rename");
     expect(key("?", { shiftKey: true })).toBe("toggleShortcuts");
     expect(key("Escape")).toBe("escape");

@@ -9,6 +9,8 @@ export type ShortcutCommand =
   | "redo"
   | "selectAll"
   | "rename"
+  | "connect"
+  | "connectNo"
   | "tidy"
   | "fit"
   | "escape"
@@ -36,6 +38,8 @@ export function shortcutCommand(event: KeyLike): ShortcutCommand | null {
   if (event.shiftKey) return null;
   if (key === "f") return "fit";
   if (key === "l") return "tidy";
+  if (key === "c") return "connect";
+  if (key === "n") return "connectNo";
   return null;
 }
 
@@ -85,6 +89,12 @@ export function useEditorShortcuts(view: { fit: () => void; tidy: () => void }):
           if (only) store.setRenaming(only);
           break;
         }
+        case "connect":
+          store.connectSelected("true");
+          break;
+        case "connectNo":
+          store.connectSelected("false");
+          break;
         case "tidy":
           tidy();
           break;

@@ -156,4 +156,24 @@ describe("editor store", () => {
     expect(store().selectedNodeIds.size).toBe(5);
     expect(store().selectedEdgeIds.size).toBe(5);
   });
+
+  it("connects two selected nodes in selection order, a condition through Yes or No", () => {
+    resetEditor({ ...seedDocument(), edges: [] });
+    store().select(["get_alert", "trigger"]);
+    expect(store().connectSelected()).toMatch(/Nothing can lead into the trigger/);
+    store().select(["trigger", "get_alert"]);
+    expect(store().connectSelected()).toBeNull();
+    store().select(["condition", "isolate_machine"]);
+    expect(store().connectSelected()).toBeNull();
+    store().select(["condition", "send_email"]);
+    expect(store().connectSelected("false")).toBeNull();
+    expect(store().doc.edges).toEqual([
+      { from: "trigger", to: "get_alert" },
+      { from: "condition", to: "isolate_machine", port: "true" },
+      { from: "condition", to: "send_email", port: "false" },
+    ]);
+    store().select(["condition"]);
+    expect(store().connectSelected()).toMatch(/select two nodes/);
+    expect(store().doc.edges).toHaveLength(3);
+  });
 });

@@ -23,6 +23,7 @@ import {
   type AppEdge,
   type FlowDocument,
   type FlowEdge,
+  type Port,
   type XY,
 } from "./flowDocument";
 import { tidyLayout } from "./layout";
@@ -63,6 +64,12 @@ export interface EditorActions {
   addNode(kind: NodeKindId, position: XY): string | null;
   /** Connects two nodes if the rules allow; returns the reason it was refused, or null. */
   connect(connection: ProposedConnection): string | null;
+  /**
+   * The keyboard path for connecting: with exactly two nodes selected, connects the one selected
+   * first to the one selected second (a condition through `port`, Yes unless told). Returns the
+   * reason it was refused, or null.
+   */
+  connectSelected(port?: Port): string | null;
   renameNode(id: string, title: string): void;
   deleteElements(nodeIds: Iterable<string>, edgeIds: Iterable<string>): void;
   deleteSelection(): void;
@@ -180,6 +187,18 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       if (isPort(connection.sourceHandle)) edge.port = connection.sourceHandle;
       commit({ ...doc, edges: [...doc.edges, edge] });
       return null;
+    },
+
+    connectSelected(port) {
+      const { doc, selectedNodeIds } = get();
+      const [source, target, ...more] = [...selectedNodeIds];
+      if (!source || !target || more.length > 0) {
+        const reason = "To connect, select two nodes: first the one to connect from, then (Shift+click) the one it leads to.";
+        get().showNotice(reason);
+        return reason;
+      }
+      const isCondition = doc.steps.some((step) => step.id === source && step.kind === "condition");
+      return get().connect({ source, target, sourceHandle: isCondition ? (port ?? "true") : null });
     },
 
     renameNode(id, title) {
