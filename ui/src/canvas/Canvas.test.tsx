@@ -114,6 +114,8 @@ describe("Canvas", () => {
       { from: "get_alert", to: "condition" },
       { from: "condition", to: "send_email", port: "false" },
     ]);
+    expect(store().selectedNodeIds).toEqual(new Set(["send_email"]));
+    act(() => store().select(["condition", "send_email"]));
     press("n");
     expect(screen.getByRole("status")).toHaveTextContent("Severity is High (No) is already connected to Email the SOC.");
   });

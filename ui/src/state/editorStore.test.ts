@@ -163,6 +163,7 @@ describe("editor store", () => {
     expect(store().connectSelected()).toMatch(/Nothing can lead into the trigger/);
     store().select(["trigger", "get_alert"]);
     expect(store().connectSelected()).toBeNull();
+    expect([...store().selectedNodeIds]).toEqual(["get_alert"]);
     store().select(["condition", "isolate_machine"]);
     expect(store().connectSelected()).toBeNull();
     store().select(["condition", "send_email"]);

@@ -67,7 +67,7 @@ export interface EditorActions {
   /**
    * The keyboard path for connecting: with exactly two nodes selected, connects the one selected
    * first to the one selected second (a condition through `port`, Yes unless told). Returns the
-   * reason it was refused, or null.
+   * reason it was refused, or null. Afterwards only the target stays selected, to chain on.
    */
   connectSelected(port?: Port): string | null;
   renameNode(id: string, title: string): void;
@@ -198,7 +198,10 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
         return reason;
       }
       const isCondition = doc.steps.some((step) => step.id === source && step.kind === "condition");
-      return get().connect({ source, target, sourceHandle: isCondition ? (port ?? "true") : null });
+      const problem = get().connect({ source, target, sourceHandle: isCondition ? (port ?? "true") : null });
+      // Keep only the target selected, so Shift+click on the next node and C again extends the chain.
+      if (!problem) set({ selectedNodeIds: new Set([target]), selectedEdgeIds: new Set() });
+      return problem;
     },
 
     renameNode(id, title) {
