@@ -27,9 +27,23 @@ pub struct Cli {
 pub enum Command {
     /// Print where Flowguard keeps its database and logs.
     Paths,
+    /// Check a flow file and print every problem (exit 1 when it has errors).
+    Validate(cmd::validate::ValidateArgs),
+    /// Manage the flows in the database.
+    #[command(subcommand)]
+    Flows(cmd::flows::FlowsCommand),
+    /// The built-in flow templates.
+    #[command(subcommand)]
+    Template(cmd::template::TemplateCommand),
 }
 
 impl Cli {
+    /// Opens the database (creating and migrating it when needed).
+    pub fn open_store(&self) -> anyhow::Result<flowguard_store::Store> {
+        let path = self.database_path()?;
+        Ok(flowguard_store::Store::open(&path)?)
+    }
+
     /// The database path: `--db`, `FLOWGUARD_DB`, or the app's default.
     pub fn database_path(&self) -> anyhow::Result<PathBuf> {
         match &self.db {

@@ -4,10 +4,16 @@ use std::process::ExitCode;
 
 use crate::{Cli, Command};
 
+pub mod flows;
 mod paths;
+pub mod template;
+pub mod validate;
 
 pub fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Paths => paths::run(cli),
+        Command::Validate(args) => validate::run(args),
+        Command::Flows(command) => flows::run(&cli.open_store()?, command),
+        Command::Template(command) => template::run(command),
     }
 }

@@ -1,0 +1,237 @@
+//! The real `flowguard` binary on a real SQLite file: validate, flows, templates.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn flowguard(db: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_flowguard"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("the flowguard binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../model/tests/fixtures")
+        .join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".flow.json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn validate_flags_every_fixture_mistake_with_its_node_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let invalid = fixtures("invalid");
+    assert!(
+        invalid.len() >= 20,
+        "one fixture per mistake: {}",
+        invalid.len()
+    );
+    for file in &invalid {
+        let output = flowguard(&db, &["validate", file.to_str().unwrap()]);
+        let text = stdout(&output);
+        let (_, diagnostics) =
+            flowguard_model::parse_and_validate(&std::fs::read(file).unwrap()).unwrap();
+        assert!(!diagnostics.is_empty(), "{} has no mistake", file.display());
+        // Errors fail validation; a fixture whose mistake is only a warning still validates.
+        let expected = if flowguard_model::has_errors(&diagnostics) {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{}: {text}",
+            file.display()
+        );
+        for diagnostic in &diagnostics {
+            let place = match (&diagnostic.node_id, &diagnostic.field) {
+                (Some(node), Some(field)) => format!(" {node}.{field}:"),
+                (Some(node), None) => format!(" {node}:"),
+                (None, Some(field)) => format!(" {field}:"),
+                (None, None) => ":".to_owned(),
+            };
+            assert!(
+                text.contains(&place),
+                "{} does not name {place:?}:\n{text}",
+                file.display()
+            );
+        }
+
+        let json = flowguard(&db, &["validate", "--json", file.to_str().unwrap()]);
+        assert_eq!(json.status.code(), Some(expected));
+        let parsed: serde_json::Value =
+            serde_json::from_slice(&json.stdout).expect("--json prints JSON");
+        assert!(parsed.is_array(), "{parsed}");
+    }
+    for file in fixtures("valid") {
+        let output = flowguard(&db, &["validate", file.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {}",
+            file.display(),
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn broken_files_get_a_clear_message_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let broken = dir.path().join("broken.flow.json");
+    std::fs::write(&broken, b"{\n  \"schema\": 1,\n  \"steps\": [\n").unwrap();
+    let output = flowguard(&db, &["validate", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("line"), "{}", stdout(&output));
+    std::fs::write(&broken, [0xff, 0xfe, 0x00]).unwrap();
+    let output = flowguard(&db, &["validate", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("not UTF-8"), "{}", stdout(&output));
+}
+
+#[test]
+fn the_seed_template_validates_and_round_trips_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let list = flowguard(&db, &["template", "list"]);
+    assert!(
+        stdout(&list).contains("isolate-high-severity"),
+        "{}",
+        stdout(&list)
+    );
+
+    let shown = flowguard(&db, &["template", "show", "isolate-high-severity"]);
+    assert_eq!(shown.status.code(), Some(0));
+    let file = dir.path().join("seed.flow.json");
+    std::fs::write(&file, &shown.stdout).unwrap();
+    assert_eq!(
+        flowguard(&db, &["validate", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    assert_eq!(
+        flowguard(&db, &["flows", "import", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let exported = flowguard(&db, &["flows", "export", "isolate-high-severity"]);
+    assert_eq!(
+        exported.stdout, shown.stdout,
+        "import then export gives the same bytes"
+    );
+}
+
+#[test]
+fn two_edits_make_three_versions_and_imports_never_clobber_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let file = dir.path().join("seed.flow.json");
+    let mut flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
+    std::fs::write(&file, flow.to_canonical_json()).unwrap();
+    assert_eq!(
+        flowguard(&db, &["flows", "import", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let again = flowguard(&db, &["flows", "import", file.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stdout(&again).contains("--replace"), "{}", stdout(&again));
+
+    for description in ["first edit", "second edit"] {
+        flow.description = description.into();
+        std::fs::write(&file, flow.to_canonical_json()).unwrap();
+        let output = flowguard(
+            &db,
+            &["flows", "import", "--replace", file.to_str().unwrap()],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    }
+    let history = stdout(&flowguard(
+        &db,
+        &["flows", "history", "isolate-high-severity"],
+    ));
+    assert_eq!(history.lines().count(), 3, "{history}");
+    assert!(
+        history.starts_with("v1 ") && history.contains("\nv3 "),
+        "{history}"
+    );
+
+    let copy = flowguard(
+        &db,
+        &["flows", "import", "--as-copy", file.to_str().unwrap()],
+    );
+    assert!(
+        stdout(&copy).contains("isolate-high-severity-copy"),
+        "{}",
+        stdout(&copy)
+    );
+    let list = stdout(&flowguard(&db, &["flows", "list"]));
+    assert_eq!(list.lines().count(), 2, "{list}");
+}
+
+#[test]
+fn an_invalid_draft_cannot_be_enabled_and_a_valid_flow_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let draft = fixtures("invalid")
+        .into_iter()
+        .find(|f| f.ends_with("condition-branch-missing.flow.json"))
+        .unwrap();
+    let imported = flowguard(&db, &["flows", "import", draft.to_str().unwrap()]);
+    assert!(stdout(&imported).contains("draft"), "{}", stdout(&imported));
+    let id = flowguard_model::parse_flow(&std::fs::read(&draft).unwrap())
+        .unwrap()
+        .id;
+    let enable = flowguard(&db, &["flows", "enable", &id]);
+    assert_eq!(enable.status.code(), Some(1));
+    assert!(
+        stdout(&enable).contains("cannot be enabled"),
+        "{}",
+        stdout(&enable)
+    );
+
+    let file = dir.path().join("seed.flow.json");
+    std::fs::write(
+        &file,
+        flowguard_model::templates::get("isolate-high-severity")
+            .unwrap()
+            .to_canonical_json(),
+    )
+    .unwrap();
+    flowguard(&db, &["flows", "import", file.to_str().unwrap()]);
+    assert_eq!(
+        flowguard(&db, &["flows", "enable", "isolate-high-severity"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(stdout(&flowguard(&db, &["flows", "list"])).contains("enabled"));
+    assert_eq!(
+        flowguard(&db, &["flows", "delete", "isolate-high-severity"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
