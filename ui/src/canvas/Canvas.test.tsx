@@ -176,6 +176,8 @@ describe("Canvas", () => {
     expect(overlay).toHaveAttribute("data-testid", "shortcut-overlay");
     for (const shortcut of SHORTCUTS) expect(overlay).toHaveTextContent(shortcut.action);
     expect(screen.getByTestId("shortcut-overlay-close")).toHaveFocus();
+    fireEvent.keyDown(screen.getByTestId("shortcut-overlay-close"), { key: "Tab" });
+    expect(screen.getByTestId("shortcut-overlay-close")).toHaveFocus();
     press("Escape");
     expect(screen.queryByTestId("shortcut-overlay")).not.toBeInTheDocument();
 

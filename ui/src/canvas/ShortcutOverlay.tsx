@@ -25,6 +25,13 @@ export function ShortcutOverlay() {
         aria-labelledby="shortcut-overlay-title"
         data-testid="shortcut-overlay"
         onClick={(event) => event.stopPropagation()}
+        onKeyDown={(event) => {
+          // The dialog is modal and its only control is Close: Tab stays on it.
+          if (event.key === "Tab") {
+            event.preventDefault();
+            closeButton.current?.focus();
+          }
+        }}
       >
         <div className="overlay-header">
           <h2 id="shortcut-overlay-title">Keyboard shortcuts</h2>
