@@ -67,7 +67,9 @@ pub struct FieldSchema {
     pub enum_values: Vec<String>,
     /// One sentence shown under the field.
     pub help: String,
-    /// The value a new node starts with; `null` when none.
+    /// The value a new node starts with (`null` when none). For an optional field it is also
+    /// the value that applies when the document leaves the field out; a required field must be
+    /// written in the document (validation reports it missing even when it has a default).
     pub default: Value,
     /// The smallest allowed value of a `number` field.
     #[ts(optional)]
