@@ -297,7 +297,8 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
     },
 
     applyNodeChanges(changes) {
-      let { doc, selectedNodeIds, measured, moveSnapshot } = get();
+      const { selectedNodeIds } = get();
+      let { doc, measured, moveSnapshot } = get();
       let selection: Set<string> | null = null;
       const removed: string[] = [];
       let positions: Record<string, XY> | null = null;
