@@ -297,21 +297,21 @@ impl Store {
         Ok(())
     }
 
-    /// Records that an attempt of a step starts, with the input it will send.
+    /// Records that an attempt of a step starts, with the input it will send. Steps keep the
+    /// order they were first recorded in, which is the order they ran.
     pub fn record_step_started(
         &self,
         run_id: &str,
         step_id: &str,
-        position: i64,
         attempt: i64,
         input: &Value,
     ) -> Result<(), StoreError> {
         self.connection().execute(
             "INSERT INTO step_runs (run_id, step_id, status, attempts, input, started_at, position)
-             VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6)
+             VALUES (?1, ?2, 'running', ?3, ?4, ?5, (SELECT COUNT(*) FROM step_runs WHERE run_id = ?1))
              ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'running', attempts = ?3, input = ?4,
                  started_at = COALESCE(started_at, ?5), finished_at = NULL, error = NULL, error_code = NULL, error_message = NULL",
-            params![run_id, step_id, attempt, serde_json::to_string(input)?, now(), position],
+            params![run_id, step_id, attempt, serde_json::to_string(input)?, now()],
         )?;
         Ok(())
     }
@@ -322,7 +322,6 @@ impl Store {
         &self,
         run_id: &str,
         step_id: &str,
-        position: i64,
         status: &str,
         output: Option<&Value>,
         error: Option<&Value>,
@@ -334,10 +333,10 @@ impl Store {
         let stamp = now();
         self.connection().execute(
             "INSERT INTO step_runs (run_id, step_id, status, attempts, output, error, error_code, error_message, started_at, finished_at, position)
-             VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, NULL, ?8, ?9)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, NULL, ?8, (SELECT COUNT(*) FROM step_runs WHERE run_id = ?1))
              ON CONFLICT (run_id, step_id) DO UPDATE SET status = ?3, output = ?4, error = ?5, error_code = ?6,
                  error_message = ?7, finished_at = ?8",
-            params![run_id, step_id, status, output, error, code, message, stamp, position],
+            params![run_id, step_id, status, output, error, code, message, stamp],
         )?;
         Ok(())
     }

@@ -200,26 +200,24 @@ fn step_runs_record_attempts_input_output_and_errors() {
     let run_id = store.create_run(&new_run("f")).unwrap();
     store.mark_run_started(&run_id).unwrap();
     store
-        .record_step_started(&run_id, "isolate", 2, 1, &json!({ "machineId": "m1" }))
+        .record_step_started(&run_id, "isolate", 1, &json!({ "machineId": "m1" }))
         .unwrap();
     store
         .record_step_finished(
             &run_id,
             "isolate",
-            2,
             "failed",
             None,
             Some(&json!({ "code": "TooManyRequests", "message": "slow" })),
         )
         .unwrap();
     store
-        .record_step_started(&run_id, "isolate", 2, 2, &json!({ "machineId": "m1" }))
+        .record_step_started(&run_id, "isolate", 2, &json!({ "machineId": "m1" }))
         .unwrap();
     store
         .record_step_finished(
             &run_id,
             "isolate",
-            2,
             "succeeded",
             Some(&json!({ "actionId": "a1" })),
             None,
