@@ -14,4 +14,5 @@ pub mod resolve;
 pub mod retry;
 pub mod run;
 pub mod schedule;
+pub mod service;
 pub mod sqlite;
