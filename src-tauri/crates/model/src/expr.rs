@@ -41,9 +41,6 @@ const GLOBALS: [&str; 7] = [
     "joiner",
 ];
 
-/// The variables every template and expression may start with.
-pub const ROOTS: [&str; 2] = ["trigger", "steps"];
-
 /// The sandboxed environment. Templates borrow their source, so each compile gets a fresh
 /// environment (a few microseconds); expressions are compiled owned against one shared instance.
 fn environment<'source>(escape: AutoEscape) -> Environment<'source> {
