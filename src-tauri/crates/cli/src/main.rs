@@ -35,6 +35,8 @@ pub enum Command {
     /// The built-in flow templates.
     #[command(subcommand)]
     Template(cmd::template::TemplateCommand),
+    /// Run a local emulator of the Defender for Endpoint API and an SMTP sink until Ctrl-C.
+    Emulator(cmd::emulator::EmulatorArgs),
 }
 
 impl Cli {

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::{Cli, Command};
 
+pub mod emulator;
 pub mod flows;
 mod paths;
 pub mod template;
@@ -15,5 +16,6 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Flows(command) => flows::run(&cli.open_store()?, command),
         Command::Template(command) => template::run(command),
+        Command::Emulator(args) => emulator::run(args),
     }
 }
