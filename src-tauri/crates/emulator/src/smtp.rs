@@ -275,7 +275,7 @@ fn parse(from: String, to: Vec<String>, raw: &[u8], auth_user: Option<String>) -
     let body = message
         .as_ref()
         .and_then(|m| m.body_text(0))
-        .map(|b| b.into_owned())
+        .map(|b| b.replace("\r\n", "\n"))
         .unwrap_or_default();
     let html = message
         .as_ref()

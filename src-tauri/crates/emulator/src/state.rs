@@ -42,7 +42,7 @@ pub struct ReceivedMail {
     pub to: Vec<String>,
     /// Decoded `Subject` header.
     pub subject: String,
-    /// The text body (decoded; the HTML part converted to text when there is no text part).
+    /// The text body (decoded, line ends as `\n`; the HTML part converted to text when there is no text part).
     pub body: String,
     /// The HTML body, if any.
     pub html: Option<String>,
