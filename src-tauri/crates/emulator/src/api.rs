@@ -87,6 +87,14 @@ pub(crate) fn router(shared: AppState) -> Router {
         api = api
             .route(&format!("{prefix}/alerts"), get(list_alerts))
             .route(
+                &format!("{prefix}/alerts/CreateAlertByReference"),
+                post(create_alert_by_reference),
+            )
+            .route(
+                &format!("{prefix}/alerts/createAlertByReference"),
+                post(create_alert_by_reference),
+            )
+            .route(
                 &format!("{prefix}/alerts/{{id}}"),
                 get(get_alert).patch(patch_alert),
             )
@@ -360,6 +368,54 @@ struct Paging {
     filter: Option<odata::Expr>,
     top: usize,
     skip: usize,
+    /// `$orderby` clauses: property, kind, descending.
+    order: Vec<(&'static str, Kind, bool)>,
+    /// `$select`ed properties, if any.
+    select: Option<Vec<String>>,
+    /// `$count=true`.
+    count: bool,
+}
+
+impl Paging {
+    fn compare(&self, a: &Map<String, Value>, b: &Map<String, Value>) -> std::cmp::Ordering {
+        for (field, kind, descending) in &self.order {
+            let ordering = odata::compare_values(*kind, a.get(*field), b.get(*field));
+            let ordering = if *descending {
+                ordering.reverse()
+            } else {
+                ordering
+            };
+            if ordering.is_ne() {
+                return ordering;
+            }
+        }
+        std::cmp::Ordering::Equal
+    }
+
+    /// Sorts (when `$orderby` is given), pages and projects the matching items.
+    fn window(
+        &self,
+        mut matching: Vec<&Map<String, Value>>,
+        transform: impl Fn(Map<String, Value>) -> Map<String, Value>,
+    ) -> (Vec<Value>, usize) {
+        if !self.order.is_empty() {
+            matching.sort_by(|a, b| self.compare(a, b));
+        }
+        let total = matching.len();
+        let items = matching
+            .into_iter()
+            .skip(self.skip)
+            .take(self.top)
+            .map(|item| {
+                let mut item = transform(item.clone());
+                if let Some(select) = &self.select {
+                    item.retain(|key, _| select.iter().any(|s| s == key));
+                }
+                Value::Object(item)
+            })
+            .collect();
+        (items, total)
+    }
 }
 
 fn paging(
@@ -387,7 +443,46 @@ fn paging(
     };
     let top = number("$top")?.unwrap_or(MAX_TOP).min(MAX_TOP);
     let skip = number("$skip")?.unwrap_or(0);
-    Ok(Paging { filter, top, skip })
+    let mut order = Vec::new();
+    if let Some(text) = query.get("$orderby") {
+        for clause in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let mut words = clause.split_whitespace();
+            let name = words.next().unwrap_or_default();
+            let Some(&(field, kind)) = fields.iter().find(|(f, _)| f.eq_ignore_ascii_case(name))
+            else {
+                return Err(ApiError::odata(format!(
+                    "Could not find a property named '{name}' to order by"
+                )));
+            };
+            let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(other) => {
+                    return Err(ApiError::odata(format!(
+                        "Invalid $orderby direction '{other}': use asc or desc"
+                    )));
+                }
+            };
+            order.push((field, kind, descending));
+        }
+    }
+    let select = query.get("$select").map(|s| {
+        s.split(',')
+            .map(|f| f.trim().to_owned())
+            .filter(|f| !f.is_empty())
+            .collect()
+    });
+    let count = query
+        .get("$count")
+        .is_some_and(|c| c.eq_ignore_ascii_case("true"));
+    Ok(Paging {
+        filter,
+        top,
+        skip,
+        order,
+        select,
+        count,
+    })
 }
 
 /// `http://host` as the caller sees it (the Host header), so that links work through any name.
@@ -424,6 +519,9 @@ fn page(
         "@odata.context".into(),
         json!(context(shared, headers, path, entity)),
     );
+    if paging.count {
+        body.insert("@odata.count".into(), json!(total));
+    }
     body.insert("value".into(), Value::Array(items));
     let next_skip = paging.skip.saturating_add(paging.top);
     if paging.top > 0 && next_skip < total {
@@ -497,21 +595,14 @@ async fn list_alerts(
     let expand = wants_evidence(&query);
     let (items, total) = {
         let inner = shared.lock();
-        let mut total = 0;
-        let mut items = Vec::new();
-        for alert in &inner.world.alerts {
-            if paging
-                .filter
-                .as_ref()
-                .is_none_or(|f| odata::eval(f, &alert.json))
-            {
-                if total >= paging.skip && items.len() < paging.top {
-                    items.push(Value::Object(strip_evidence(alert.json.clone(), expand)));
-                }
-                total += 1;
-            }
-        }
-        (items, total)
+        let matching = inner
+            .world
+            .alerts
+            .iter()
+            .map(|a| &a.json)
+            .filter(|a| paging.filter.as_ref().is_none_or(|f| odata::eval(f, a)))
+            .collect();
+        paging.window(matching, |a| strip_evidence(a, expand))
     };
     Ok(page(
         &shared,
@@ -775,13 +866,7 @@ async fn list_machines(
         .filter(|m| paging.filter.as_ref().is_none_or(|f| odata::eval(f, m)))
         .collect();
     drop(inner);
-    let total = matching.len();
-    let items = matching
-        .into_iter()
-        .skip(paging.skip)
-        .take(paging.top)
-        .map(Value::Object)
-        .collect();
+    let (items, total) = paging.window(matching.iter().collect(), |m| m);
     Ok(page(
         &shared,
         &headers,
@@ -955,13 +1040,7 @@ async fn list_actions(
         .filter(|a| paging.filter.as_ref().is_none_or(|f| odata::eval(f, a)))
         .collect();
     drop(inner);
-    let total = matching.len();
-    let items = matching
-        .into_iter()
-        .skip(paging.skip)
-        .take(paging.top)
-        .map(Value::Object)
-        .collect();
+    let (items, total) = paging.window(matching.iter().collect(), |m| m);
     Ok(page(
         &shared,
         &headers,
@@ -1234,5 +1313,83 @@ async fn post_indicator(
     Ok(json_response(
         StatusCode::OK,
         entity(&shared, &headers, uri.path(), "Indicators/$entity", body),
+    ))
+}
+
+/// `POST /api/alerts/CreateAlertByReference`. The emulator has no event store, so any event on a
+/// known machine "matches"; an open alert with the same title on the same machine is returned
+/// instead of a new one, as documented.
+async fn create_alert_by_reference(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    bytes: Bytes,
+) -> ApiResult {
+    let body = parse_object(&bytes)?;
+    let known = [
+        "machineId",
+        "severity",
+        "title",
+        "description",
+        "recommendedAction",
+        "eventTime",
+        "reportId",
+        "category",
+    ];
+    check_case(&body, &known)?;
+    let mut fields = Map::new();
+    for name in known {
+        let value = match body.get(name) {
+            Some(Value::Number(n)) if name == "reportId" => n.to_string(),
+            _ => required_str(&body, name)?,
+        };
+        fields.insert(name.to_owned(), json!(value));
+    }
+    let severity = enum_value(&body, "severity", &seed::SEVERITIES)?.unwrap_or_default();
+    let event_time = fields["eventTime"].as_str().unwrap_or_default().to_owned();
+    if seed::parse_time(&event_time).is_none() {
+        return Err(ApiError::bad_request(
+            "InvalidInput",
+            format!("'{event_time}' is not a valid eventTime"),
+        ));
+    }
+    let machine_id = fields["machineId"].as_str().unwrap_or_default().to_owned();
+    let title = fields["title"].as_str().unwrap_or_default().to_owned();
+    let mut inner = shared.lock();
+    let index = inner
+        .world
+        .machine_index(&machine_id)
+        .ok_or_else(|| ApiError::not_found("Machine", &machine_id))?;
+    let real_id = inner.world.machines[index]
+        .get("id")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let open = inner.world.alerts.iter_mut().find(|a| {
+        a.json.get("machineId") == Some(&real_id)
+            && a.json.get("title").and_then(Value::as_str) == Some(title.as_str())
+            && a.json.get("status").and_then(Value::as_str) != Some("Resolved")
+    });
+    let alert = if let Some(open) = open {
+        open.json
+            .insert("lastUpdateTime".into(), json!(fmt_time(seed::now())));
+        open.json.clone()
+    } else {
+        let partial = json!({
+            "machineId": real_id,
+            "severity": severity,
+            "title": title,
+            "description": fields["description"],
+            "category": fields["category"],
+            "detectionSource": "CustomDetection",
+            "lastEventTime": event_time,
+            "firstEventTime": event_time,
+            "evidence": [],
+        });
+        Shared::create_alert_locked(&mut inner, &shared.config, &partial)
+    };
+    drop(inner);
+    Ok(json_response(
+        StatusCode::OK,
+        entity(&shared, &headers, uri.path(), "Alerts/$entity", alert),
     ))
 }

@@ -286,6 +286,23 @@ impl EmulatorHandle {
         self.shared.bulk_alerts(count, severity);
     }
 
+    /// Starts (or restarts) the alert generator, like `POST /_emulator/generator`. Must be called
+    /// from within a tokio runtime.
+    pub fn start_generator(&self, rate_per_second: f64, severity: Option<&str>) {
+        let rate = if rate_per_second.is_finite() {
+            rate_per_second.clamp(0.001, 10_000.0)
+        } else {
+            1.0
+        };
+        self.shared
+            .start_generator(rate, severity.map(str::to_owned));
+    }
+
+    /// Stops the alert generator, like `DELETE /_emulator/generator`.
+    pub fn stop_generator(&self) {
+        self.shared.stop_generator();
+    }
+
     /// Every message the SMTP sink received.
     #[must_use]
     pub fn mail(&self) -> Vec<ReceivedMail> {

@@ -269,6 +269,40 @@ fn ordering_matches(op: Op, ordering: std::cmp::Ordering) -> bool {
     }
 }
 
+/// Orders two property values of the given kind; null and missing values first.
+pub(crate) fn compare_values(
+    kind: Kind,
+    a: Option<&Value>,
+    b: Option<&Value>,
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let a = a.filter(|v| !v.is_null());
+    let b = b.filter(|v| !v.is_null());
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => match kind {
+            Kind::Time => {
+                let a = a.as_str().and_then(parse_time);
+                let b = b.as_str().and_then(parse_time);
+                a.cmp(&b)
+            }
+            Kind::Num => a
+                .as_f64()
+                .partial_cmp(&b.as_f64())
+                .unwrap_or(Ordering::Equal),
+            Kind::Str => {
+                let text = |v: &Value| match v {
+                    Value::String(s) => s.to_ascii_lowercase(),
+                    other => other.to_string(),
+                };
+                text(a).cmp(&text(b))
+            }
+        },
+    }
+}
+
 /// Whether `object` satisfies the filter.
 pub(crate) fn eval(expr: &Expr, object: &Map<String, Value>) -> bool {
     match expr {

@@ -115,6 +115,8 @@ pub(crate) struct World {
     pub alerts: Vec<AlertRec>,
     pub actions: Vec<ActionRec>,
     pub indicators: Vec<Value>,
+    /// The latest creation time handed out, so that new alerts get strictly increasing times.
+    pub last_created: DateTime<Utc>,
 }
 
 impl World {
@@ -122,17 +124,35 @@ impl World {
         let now = seed::now();
         let mut rng = Rng::new(config.seed);
         let machines = seed::machines(&mut rng, config.machines, now);
-        let alerts = seed::alerts(&mut rng, &machines, config.alerts, &config.tenant_id, now)
-            .into_iter()
-            .map(|(created, json)| AlertRec { created, json })
-            .collect();
+        let alerts: Vec<AlertRec> =
+            seed::alerts(&mut rng, &machines, config.alerts, &config.tenant_id, now)
+                .into_iter()
+                .map(|(created, json)| AlertRec { created, json })
+                .collect();
+        let last_created = alerts
+            .last()
+            .map_or(DateTime::<Utc>::MIN_UTC, |a| a.created);
         Self {
             rng,
             machines,
             alerts,
             actions: Vec::new(),
             indicators: Vec::new(),
+            last_created,
         }
+    }
+
+    /// Now, or 100 ns after the previous new alert: new alerts never share a creation time, so
+    /// a poller's `alertCreationTime gt <last seen>` cursor sees each of them exactly once.
+    pub(crate) fn next_time(&mut self) -> DateTime<Utc> {
+        let now = seed::now();
+        let time = if now > self.last_created {
+            now
+        } else {
+            self.last_created + chrono::Duration::nanoseconds(100)
+        };
+        self.last_created = time;
+        time
     }
 
     pub(crate) fn insert_alert(&mut self, created: DateTime<Utc>, json: Map<String, Value>) {
@@ -392,15 +412,15 @@ impl Shared {
         Value::Object(alert)
     }
 
-    fn create_alert_locked(
+    pub(crate) fn create_alert_locked(
         inner: &mut Inner,
         config: &EmulatorConfig,
         partial: &Value,
     ) -> Map<String, Value> {
         let empty = Map::new();
         let partial = partial.as_object().unwrap_or(&empty);
-        let now = seed::now();
         let world = &mut inner.world;
+        let now = world.next_time();
         let machine_id = partial.get("machineId").and_then(Value::as_str);
         let dns_name = partial.get("computerDnsName").and_then(Value::as_str);
         let index = match (machine_id, dns_name) {
@@ -455,7 +475,7 @@ impl Shared {
         alert
     }
 
-    /// Creates `count` alerts quickly, with creation times spaced 1 ms apart up to now.
+    /// Creates `count` alerts quickly, with strictly increasing creation times from now on.
     pub(crate) fn bulk_alerts(&self, count: usize, severity: Option<&str>) -> usize {
         let now = seed::now();
         let mut inner = self.lock();
@@ -465,9 +485,8 @@ impl Shared {
             world.machines.push(machine);
         }
         let mut batch = Vec::with_capacity(count);
-        for index in 0..count {
-            let back = i64::try_from(count - index).unwrap_or(0);
-            let created = now - chrono::Duration::milliseconds(back);
+        for _ in 0..count {
+            let created = world.next_time();
             let len = u64::try_from(world.machines.len()).unwrap_or(1);
             let machine_index = usize::try_from(world.rng.below(len)).unwrap_or(0);
             let machine = &world.machines[machine_index];
@@ -486,7 +505,9 @@ impl Shared {
             });
         }
         world.alerts.extend(batch);
-        world.alerts.sort_by_key(|a| a.created);
+        if !world.alerts.is_sorted_by_key(|a| a.created) {
+            world.alerts.sort_by_key(|a| a.created);
+        }
         count
     }
 

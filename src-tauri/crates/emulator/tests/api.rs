@@ -1392,3 +1392,106 @@ async fn smtp_sink_speaks_plain_smtp() {
     assert_eq!(mail[0].auth_user.as_deref(), Some("user"));
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn orderby_select_and_count() {
+    let emu = start(EmulatorConfig::default()).await;
+    let api = Api::new(&emu).await;
+    let (status, body) = api.get("/api/alerts?$orderby=alertCreationTime desc&$top=5&$count=true&$select=id,alertCreationTime").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["@odata.count"], 40);
+    let alerts = values(&body);
+    assert_eq!(alerts.len(), 5);
+    assert!(alerts.iter().all(|a| a.as_object().unwrap().len() == 2));
+    let times: Vec<&str> = alerts
+        .iter()
+        .map(|a| a["alertCreationTime"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "descending");
+    let (status, body) = api.get("/api/alerts?$orderby=nosuch").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "ODataError");
+    let (_, machines) = api.get("/api/machines?$orderby=computerDnsName").await;
+    let names: Vec<&str> = values(&machines)
+        .iter()
+        .map(|m| m["computerDnsName"].as_str().unwrap())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]));
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn create_alert_by_reference_creates_then_merges() {
+    let emu = start(EmulatorConfig::default()).await;
+    let api = Api::new(&emu).await;
+    let (_, machines) = api.get("/api/machines?$top=1").await;
+    let machine_id = values(&machines)[0]["id"].as_str().unwrap().to_owned();
+    let request = json!({
+        "machineId": machine_id,
+        "severity": "Low",
+        "title": "Custom detection from Flowguard",
+        "description": "test",
+        "recommendedAction": "isolate",
+        "eventTime": "2024-01-01T10:00:00Z",
+        "reportId": "20776",
+        "category": "Exploit"
+    });
+    let (status, first) = api
+        .post("/api/alerts/CreateAlertByReference", &request)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(first["title"], "Custom detection from Flowguard");
+    assert_eq!(first["machineId"], machine_id.as_str());
+    let (status, second) = api
+        .post("/api/alerts/createAlertByReference", &request)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(second["id"], first["id"], "merged into the open alert");
+    let mut missing = request.clone();
+    missing.as_object_mut().unwrap().remove("reportId");
+    assert_eq!(
+        api.post("/api/alerts/CreateAlertByReference", &missing)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let mut unknown = request.clone();
+    unknown["machineId"] = json!("0000");
+    assert_eq!(
+        api.post("/api/alerts/CreateAlertByReference", &unknown)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn new_alerts_have_strictly_increasing_times_and_in_process_generator() {
+    let emu = start(EmulatorConfig::default()).await;
+    emu.create_alerts_bulk(500, Some("Low"));
+    let api = Api::new(&emu).await;
+    let (_, body) = api
+        .get("/api/alerts?$filter=severity eq 'Low'&$orderby=alertCreationTime asc")
+        .await;
+    let mut times: Vec<String> = values(&body)
+        .iter()
+        .map(|a| a["alertCreationTime"].as_str().unwrap().to_owned())
+        .collect();
+    let before = times.len();
+    times.dedup();
+    assert_eq!(times.len(), before, "no two alerts share a creation time");
+    assert!(before >= 500);
+
+    let start_count = emu.state_summary()["alerts"].as_u64().unwrap();
+    emu.start_generator(100.0, None);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while emu.state_summary()["alerts"].as_u64().unwrap() < start_count + 5 {
+        assert!(tokio::time::Instant::now() < deadline, "generator runs");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(emu.state_summary()["generator"]["running"], true);
+    emu.stop_generator();
+    assert_eq!(emu.state_summary()["generator"]["running"], false);
+    emu.shutdown().await;
+}
