@@ -2,6 +2,20 @@
 //! entities, rate limits, retries.
 //!
 //! No Tauri here: the engine and the CLI use this crate directly, and the emulator reuses
-//! [`entities`] to serve responses in the documented shape.
+//! [`entities`] to serve responses in the documented shape. Start with [`DefenderConfig`] and
+//! [`DefenderClient`]; errors are [`DefenderError`], retryable or permanent by
+//! [`DefenderError::kind`].
 
+mod auth;
+pub mod client;
+pub mod config;
 pub mod entities;
+pub mod error;
+pub mod limiter;
+pub mod retry;
+
+pub use client::{ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Pager};
+pub use config::{Cloud, ConfigError, DEFAULT_SCOPE, DefenderConfig, Region, Secret};
+pub use error::{ApiError, DefenderError, ErrorKind, Operation, TokenError};
+pub use limiter::{Limit, RateLimits, TenantLimiter};
+pub use retry::RetryPolicy;
