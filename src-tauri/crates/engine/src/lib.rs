@@ -8,6 +8,7 @@ pub mod executor;
 #[cfg(test)]
 mod executor_tests;
 pub mod graph;
+pub mod live;
 pub mod lock;
 pub mod mail;
 pub mod resolve;
@@ -15,4 +16,5 @@ pub mod retry;
 pub mod run;
 pub mod schedule;
 pub mod service;
+pub mod setup;
 pub mod sqlite;
