@@ -599,7 +599,17 @@ impl DefenderClient {
             } else {
                 inner.limiter.acquire().await;
             }
-            let token = inner.tokens.token().await?;
+            let token = match inner.tokens.token().await {
+                Ok(token) => token,
+                Err(error) => {
+                    // An unreachable token endpoint is retried like the API; a refusal is not.
+                    let Some(wait) = self.retry_wait(&error, attempt) else {
+                        return Err(error);
+                    };
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            };
             let mut request = inner
                 .http
                 .request(method.clone(), url.clone())

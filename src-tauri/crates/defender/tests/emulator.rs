@@ -541,3 +541,79 @@ async fn a_thousand_queued_calls_never_see_a_429() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn forbidden_names_the_missing_permission() {
+    bounded(60, async {
+        let (emulator, client) = start(EmulatorConfig::default()).await;
+        let machine = client
+            .list_machines(&ListQuery::new().top(1))
+            .await
+            .unwrap()
+            .value
+            .remove(0);
+        emulator.add_fault(FaultSpec {
+            status: Some(403),
+            ..fault("/isolate")
+        });
+        let error = client
+            .isolate(&machine.id, "contain", IsolationType::Full)
+            .await
+            .unwrap_err();
+        assert_eq!(error.missing_permission(), Some("Machine.Isolate"));
+        assert!(error.to_string().contains("Machine.Isolate"), "{error}");
+        assert_eq!(error.kind(), ErrorKind::Permanent);
+
+        emulator.add_fault(FaultSpec {
+            status: Some(403),
+            ..fault("/api/machines")
+        });
+        let error = client.test_connection().await.unwrap_err();
+        assert!(error.to_string().contains("Machine.Read.All"), "{error}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hunting_calls_respect_their_own_quota() {
+    bounded(120, async {
+        let scale = 0.01;
+        let emulator = Emulator::start(EmulatorConfig {
+            quota: Some(Quota::documented().time_scaled(scale)),
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut config = config_for(&emulator);
+        config.limits = RateLimits::documented_time_scaled(scale);
+        config.retry = RetryPolicy::disabled();
+        let client = DefenderClient::new(&config).unwrap();
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..150 {
+            let client = client.clone();
+            tasks.spawn(async move {
+                client
+                    .advanced_hunting("DeviceInfo | limit 1")
+                    .await
+                    .map(|_| ())
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            joined.unwrap().unwrap();
+        }
+        let throttled = emulator
+            .requests()
+            .iter()
+            .filter(|record| record.status == 429)
+            .count();
+        assert_eq!(throttled, 0);
+        // 45 per 0.6 s at most: 150 calls span more than two full windows.
+        assert!(
+            started.elapsed() >= Duration::from_millis(1_200),
+            "{:?}",
+            started.elapsed()
+        );
+    })
+    .await;
+}
