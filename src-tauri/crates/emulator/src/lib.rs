@@ -275,10 +275,14 @@ impl EmulatorHandle {
         )
     }
 
-    /// Creates an alert from partial JSON (like `POST /_emulator/alerts`) and returns it.
-    #[must_use]
-    pub fn create_alert(&self, partial: &serde_json::Value) -> serde_json::Value {
-        self.shared.create_alert(partial)
+    /// Creates an alert from partial JSON (like `POST /_emulator/alerts`) and returns it: an
+    /// unknown `machineId` / `computerDnsName` creates the machine, missing fields get defaults
+    /// (times = now, severity Medium, status New). Takes a `Value` or a `&Value`.
+    pub fn create_alert(
+        &self,
+        partial: impl std::borrow::Borrow<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.shared.create_alert(partial.borrow())
     }
 
     /// Creates `count` alerts at once (like `POST /_emulator/alerts/bulk`); `severity` fixes their severity.

@@ -1072,7 +1072,7 @@ async fn control_alerts_generator_and_reset() {
     assert_eq!(fetched["title"], "Emulated ransomware");
 
     // Newest alert is last; a poller with `gt` on the previous newest sees exactly it.
-    let in_process = emu.create_alert(&json!({"machineId": machine_id, "severity": "Low"}));
+    let in_process = emu.create_alert(json!({"machineId": machine_id, "severity": "Low"}));
     let (_, newer) = api
         .get(&format!(
             "/api/alerts?$filter=alertCreationTime gt {}",
