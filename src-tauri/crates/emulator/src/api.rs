@@ -16,7 +16,9 @@ use serde_json::{Map, Value, json};
 
 use crate::odata::{self, Kind};
 use crate::seed::{self, fmt_time};
-use crate::state::{ActionRec, FaultSpec, RequestRecord, Shared, render_action, status_of};
+use crate::state::{
+    ActionRec, FaultSpec, RequestBody, RequestRecord, Shared, render_action, status_of,
+};
 
 type AppState = Arc<Shared>;
 
@@ -280,16 +282,12 @@ async fn guard(State(shared): State<AppState>, request: Request, next: Next) -> 
     let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
         .await
         .unwrap_or_default();
-    let logged_body = if matches!(method, Method::POST | Method::PATCH | Method::PUT)
-        && !bytes.is_empty()
-    {
-        Some(
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
-        )
-    } else {
-        None
-    };
+    let logged_body =
+        if matches!(method, Method::POST | Method::PATCH | Method::PUT) && !bytes.is_empty() {
+            Some(RequestBody::from_bytes(&bytes))
+        } else {
+            None
+        };
     let request = Request::from_parts(parts, Body::from(bytes));
     let response = guarded(&shared, &method, &path, request, next).await;
     shared.record(RequestRecord {

@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use state::{FaultSpec, ReceivedMail, RequestRecord};
+pub use state::{FaultSpec, ReceivedMail, RequestBody, RequestRecord};
 
 /// The documented API quotas, optionally time-scaled for tests.
 #[derive(Debug, Clone, PartialEq)]

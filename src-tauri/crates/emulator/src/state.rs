@@ -29,8 +29,93 @@ pub struct RequestRecord {
     pub status: u16,
     /// When it arrived (UTC, RFC 3339).
     pub time: String,
-    /// The JSON body of a POST or PATCH to the API (a string when not JSON).
-    pub body: Option<Value>,
+    /// The body of a POST or PATCH to the API: compare it with a `Value`, read it as one (it
+    /// derefs to [`Value`]), or search its raw text with [`RequestBody::contains`].
+    pub body: Option<RequestBody>,
+}
+
+/// A logged request body: the raw text as received and its JSON (a JSON string when not JSON).
+#[derive(Debug, Clone, Default)]
+pub struct RequestBody {
+    raw: String,
+    json: Value,
+}
+
+impl RequestBody {
+    /// Keeps `bytes` as text and as JSON.
+    #[must_use]
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let raw = String::from_utf8_lossy(bytes).into_owned();
+        let json = serde_json::from_str(&raw).unwrap_or_else(|_| Value::String(raw.clone()));
+        Self { raw, json }
+    }
+
+    /// The body exactly as received.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.raw
+    }
+
+    /// The body as JSON.
+    #[must_use]
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+
+    /// Whether the raw text contains `needle`.
+    #[must_use]
+    pub fn contains(&self, needle: &str) -> bool {
+        self.raw.contains(needle)
+    }
+}
+
+impl std::ops::Deref for RequestBody {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.json
+    }
+}
+
+impl PartialEq for RequestBody {
+    fn eq(&self, other: &Self) -> bool {
+        self.json == other.json
+    }
+}
+
+impl PartialEq<Value> for RequestBody {
+    fn eq(&self, other: &Value) -> bool {
+        self.json == *other
+    }
+}
+
+impl PartialEq<RequestBody> for Value {
+    fn eq(&self, other: &RequestBody) -> bool {
+        *self == other.json
+    }
+}
+
+impl std::fmt::Display for RequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for RequestBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = Value::deserialize(deserializer)?;
+        let raw = match &json {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        Ok(Self { raw, json })
+    }
 }
 
 /// One message received by the SMTP sink.

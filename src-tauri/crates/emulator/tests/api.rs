@@ -1037,9 +1037,13 @@ async fn request_log_keeps_bodies_of_posts() {
         .expect("logged");
     assert_eq!(post.status, 201);
     assert_eq!(
-        post.body,
-        Some(json!({"Comment": "c", "IsolationType": "Full"}))
+        post.body.clone().unwrap(),
+        json!({"Comment": "c", "IsolationType": "Full"})
     );
+    let body = post.body.clone().unwrap_or_default();
+    assert!(body.contains("\"IsolationType\":\"Full\""), "{body}");
+    assert_eq!(body.get("Comment"), Some(&json!("c")));
+    assert_eq!(body.text(), r#"{"Comment":"c","IsolationType":"Full"}"#);
     let get = log
         .iter()
         .find(|r| r.method == "GET" && r.path == "/api/machines")
