@@ -643,6 +643,10 @@ impl DefenderClient {
             let Some(wait) = self.retry_wait(&error, attempt) else {
                 return Err(error);
             };
+            if matches!(error, DefenderError::Timeout { .. }) && !operation.is_idempotent() {
+                // The action may have been created; repeating it would give "already in progress".
+                return Err(error);
+            }
             tracing::warn!(%operation, attempt, wait_ms = wait.as_millis() as u64, %error, "retrying a Defender call");
             tokio::time::sleep(wait).await;
         }

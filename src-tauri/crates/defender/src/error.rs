@@ -54,6 +54,22 @@ impl Operation {
         }
     }
 
+    /// False for the calls that create something (machine actions, cancel, indicators): a timeout
+    /// may hide a call that did happen, so the client does not repeat those after a timeout.
+    #[must_use]
+    pub fn is_idempotent(self) -> bool {
+        !matches!(
+            self,
+            Self::Isolate
+                | Self::Unisolate
+                | Self::RunAntivirusScan
+                | Self::CollectInvestigationPackage
+                | Self::RestrictCodeExecution
+                | Self::UnrestrictCodeExecution
+                | Self::CancelMachineAction
+        )
+    }
+
     /// A short human name.
     #[must_use]
     pub fn describe(self) -> &'static str {

@@ -617,3 +617,50 @@ async fn hunting_calls_respect_their_own_quota() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn machine_actions_are_not_repeated_after_a_timeout() {
+    bounded(60, async {
+        let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+        let mut config = config_for(&emulator);
+        config.timeout = Duration::from_millis(300);
+        let client = DefenderClient::new(&config).unwrap();
+        let machine = client
+            .list_machines(&ListQuery::new().top(1))
+            .await
+            .unwrap()
+            .value
+            .remove(0);
+        // Three slow answers: with retries the call would last about 3 × 300 ms.
+        emulator.add_fault(FaultSpec {
+            delay_ms: 1000,
+            count: 3,
+            ..fault("/isolate")
+        });
+        let started = Instant::now();
+        let error = client
+            .isolate(&machine.id, "contain", IsolationType::Full)
+            .await
+            .unwrap_err();
+        let elapsed = started.elapsed();
+        assert!(matches!(error, DefenderError::Timeout { .. }), "{error}");
+        assert!(
+            error.is_retryable(),
+            "the engine may retry after checking the machine's actions"
+        );
+        assert!(
+            elapsed < Duration::from_millis(600),
+            "one attempt only, took {elapsed:?}"
+        );
+        // A read is retried after the same timeout.
+        emulator.add_fault(FaultSpec {
+            delay_ms: 1000,
+            ..fault("/api/machines")
+        });
+        client
+            .list_machines(&ListQuery::new().top(1))
+            .await
+            .unwrap();
+    })
+    .await;
+}
