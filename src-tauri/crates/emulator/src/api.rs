@@ -107,6 +107,18 @@ pub(crate) fn router(shared: AppState) -> Router {
             .route(&format!("{prefix}/machines"), get(list_machines))
             .route(&format!("{prefix}/machines/{{id}}"), get(get_machine))
             .route(
+                &format!("{prefix}/machines/{{id}}/alerts"),
+                get(machine_alerts),
+            )
+            .route(
+                &format!("{prefix}/machines/{{id}}/tags"),
+                post(machine_tags),
+            )
+            .route(
+                &format!("{prefix}/machineactions/{{id}}/getPackageUri"),
+                get(package_uri),
+            )
+            .route(
                 &format!("{prefix}/machines/{{id}}/{{action}}"),
                 post(machine_action),
             )
@@ -1389,5 +1401,110 @@ async fn create_alert_by_reference(
     Ok(json_response(
         StatusCode::OK,
         entity(&shared, &headers, uri.path(), "Alerts/$entity", alert),
+    ))
+}
+
+/// `GET /api/machines/{id}/alerts`: the machine's alerts, oldest first.
+async fn machine_alerts(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let inner = shared.lock();
+    let index = inner
+        .world
+        .machine_index(&id)
+        .ok_or_else(|| ApiError::not_found("Machine", &id))?;
+    let machine_id = inner.world.machines[index].get("id").cloned();
+    let alerts: Vec<Value> = inner
+        .world
+        .alerts
+        .iter()
+        .filter(|a| a.json.get("machineId") == machine_id.as_ref())
+        .map(|a| Value::Object(strip_evidence(a.json.clone(), false)))
+        .collect();
+    drop(inner);
+    Ok(json_response(
+        StatusCode::OK,
+        json!({ "@odata.context": context(&shared, &headers, uri.path(), "Alerts"), "value": alerts }),
+    ))
+}
+
+/// `POST /api/machines/{id}/tags` with `{"Value": "tag", "Action": "Add" | "Remove"}`.
+async fn machine_tags(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let body = parse_object(&bytes)?;
+    check_case(&body, &["Value", "Action"])?;
+    let tag = required_str(&body, "Value")?;
+    required_str(&body, "Action")?;
+    let action = enum_value(&body, "Action", &["Add", "Remove"])?.unwrap_or_default();
+    let now = seed::now();
+    let mut inner = shared.lock();
+    let index = inner
+        .world
+        .machine_index(&id)
+        .ok_or_else(|| ApiError::not_found("Machine", &id))?;
+    let machine = &mut inner.world.machines[index];
+    let mut tags: Vec<Value> = machine
+        .get("machineTags")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    tags.retain(|t| t.as_str() != Some(tag.as_str()));
+    if action == "Add" {
+        tags.push(json!(tag));
+    }
+    machine.insert("machineTags".into(), Value::Array(tags));
+    let rendered = inner
+        .world
+        .render_machine(index, now, shared.config.action_delay);
+    drop(inner);
+    Ok(json_response(
+        StatusCode::OK,
+        entity(&shared, &headers, uri.path(), "Machines/$entity", rendered),
+    ))
+}
+
+/// `GET /api/machineactions/{id}/getPackageUri`: a (fake) download link once a
+/// CollectInvestigationPackage action has succeeded.
+async fn package_uri(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let inner = shared.lock();
+    let action = inner
+        .world
+        .actions
+        .iter()
+        .find(|a| {
+            a.json
+                .get("id")
+                .and_then(Value::as_str)
+                .is_some_and(|x| x.eq_ignore_ascii_case(&id))
+        })
+        .ok_or_else(|| ApiError::not_found("MachineAction", &id))?;
+    let (status, _) = status_of(action, seed::now(), shared.config.action_delay);
+    let kind = action.kind;
+    drop(inner);
+    if kind != "CollectInvestigationPackage" || status != "Succeeded" {
+        return Err(ApiError::bad_request(
+            "BadRequest",
+            format!("No investigation package is available for action {id} ({kind}, {status})"),
+        ));
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        json!({
+            "@odata.context": context(&shared, &headers, uri.path(), "Edm.String"),
+            "value": format!("{}/_emulator/packages/{id}.zip", origin(&shared, &headers)),
+        }),
     ))
 }

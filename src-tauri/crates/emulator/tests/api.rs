@@ -1499,3 +1499,60 @@ async fn new_alerts_have_strictly_increasing_times_and_in_process_generator() {
     assert_eq!(emu.state_summary()["generator"]["running"], false);
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn machine_alerts_tags_and_package_uri() {
+    let emu = start(EmulatorConfig {
+        action_delay: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let api = Api::new(&emu).await;
+    let (_, alerts) = api.get("/api/alerts?$top=1").await;
+    let machine_id = values(&alerts)[0]["machineId"].as_str().unwrap().to_owned();
+    let (status, related) = api.get(&format!("/api/machines/{machine_id}/alerts")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!values(&related).is_empty());
+    assert!(
+        values(&related)
+            .iter()
+            .all(|a| a["machineId"] == machine_id.as_str())
+    );
+
+    let (status, tagged) = api
+        .post(
+            &format!("/api/machines/{machine_id}/tags"),
+            &json!({"Value": "flowguard-isolated", "Action": "Add"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tagged["machineTags"], json!(["flowguard-isolated"]));
+    let (_, untagged) = api
+        .post(
+            &format!("/api/machines/{machine_id}/tags"),
+            &json!({"Value": "flowguard-isolated", "Action": "Remove"}),
+        )
+        .await;
+    assert_eq!(untagged["machineTags"], json!([]));
+
+    let (_, package) = api
+        .post(
+            &format!("/api/machines/{machine_id}/collectInvestigationPackage"),
+            &json!({"Comment": "collect"}),
+        )
+        .await;
+    let action_id = package["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        api.get(&format!("/api/machineactions/{action_id}/getPackageUri"))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    wait_for_status(&api, &action_id, "Succeeded").await;
+    let (status, link) = api
+        .get(&format!("/api/machineactions/{action_id}/getPackageUri"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(link["value"].as_str().unwrap().ends_with(".zip"));
+    emu.shutdown().await;
+}
