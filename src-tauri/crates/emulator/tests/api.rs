@@ -267,7 +267,7 @@ async fn token_endpoints_check_credentials_and_answer_like_entra() {
 #[tokio::test]
 async fn missing_unknown_and_expired_tokens_get_401() {
     let emu = start(EmulatorConfig {
-        token_lifetime: Duration::from_millis(300),
+        token_lifetime: Duration::from_millis(1000),
         ..EmulatorConfig::default()
     })
     .await;
@@ -293,7 +293,7 @@ async fn missing_unknown_and_expired_tokens_get_401() {
             .status(),
         StatusCode::OK
     );
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let expired = http.get(&url).bearer_auth(&short).send().await.unwrap();
     assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
     assert!(
@@ -583,7 +583,7 @@ async fn wait_for_status(api: &Api, action_id: &str, wanted: &str) -> Value {
 #[tokio::test]
 async fn machine_action_lifecycle_and_duplicates() {
     let emu = start(EmulatorConfig {
-        action_delay: Duration::from_millis(600),
+        action_delay: Duration::from_millis(2000),
         ..EmulatorConfig::default()
     })
     .await;
@@ -811,7 +811,7 @@ async fn quotas_answer_429_with_retry_after() {
         per_minute: 5,
         per_hour: 8,
         hunting_per_minute: 2,
-        time_scale: 0.01,
+        time_scale: 0.05,
     };
     let emu = start(EmulatorConfig {
         quota: Some(quota),
@@ -841,8 +841,8 @@ async fn quotas_answer_429_with_retry_after() {
         "TooManyRequests"
     );
 
-    // The scaled minute is 0.6 s.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // The scaled minute is 3 s.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     assert_eq!(api.get("/api/machines?$top=1").await.0, StatusCode::OK);
     let (status, _) = api
         .post(
@@ -858,7 +858,7 @@ async fn quotas_answer_429_with_retry_after() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    // The hour (36 s scaled) allows 8 calls: this is the 9th accepted one.
+    // The hour (180 s scaled) allows 8 calls and hunting 2 a minute: this one is refused.
     let (status, _) = api
         .post(
             "/api/advancedqueries/run",
