@@ -38,6 +38,8 @@ pub struct ListQuery {
     pub orderby: Option<String>,
     /// `$expand=evidence` (alerts only).
     pub expand_evidence: bool,
+    /// `$count=true`: ask for `@odata.count` (the connector passes it; not every endpoint honours it).
+    pub count: bool,
 }
 
 impl ListQuery {
@@ -82,6 +84,13 @@ impl ListQuery {
         self
     }
 
+    /// Asks for `@odata.count`.
+    #[must_use]
+    pub fn with_count(mut self) -> Self {
+        self.count = true;
+        self
+    }
+
     fn apply(&self, url: &mut Url) {
         let mut pairs = url.query_pairs_mut();
         if let Some(filter) = &self.filter {
@@ -98,6 +107,9 @@ impl ListQuery {
         }
         if self.expand_evidence {
             pairs.append_pair("$expand", "evidence");
+        }
+        if self.count {
+            pairs.append_pair("$count", "true");
         }
         drop(pairs);
         if url.query() == Some("") {

@@ -93,6 +93,11 @@ async fn alerts_list_get_update_and_machine() {
         );
         assert!(page.next_link.is_some(), "40 seeded alerts, 5 per page");
 
+        let counted = client
+            .list_alerts(&ListQuery::new().top(1).with_count())
+            .await
+            .unwrap();
+        assert_eq!(counted.count, Some(40), "the seeded tenant has 40 alerts");
         let high = client
             .list_alerts(&ListQuery::new().filter("severity eq 'High'"))
             .await
