@@ -277,14 +277,13 @@ fn parse(from: String, to: Vec<String>, raw: &[u8], auth_user: Option<String>) -
         .and_then(|m| m.body_text(0))
         .map(|b| b.replace("\r\n", "\n"))
         .unwrap_or_default();
+    // Only a real text/html part (mail-parser otherwise converts the text part to HTML).
     let html = message
         .as_ref()
-        .and_then(|m| m.body_html(0))
-        .map(|b| b.into_owned())
-        .filter(|_| {
-            message
-                .as_ref()
-                .is_some_and(|m| !m.html_body.is_empty() && m.html_body != m.text_body)
+        .and_then(|m| m.html_part(0))
+        .and_then(|part| match &part.body {
+            mail_parser::PartType::Html(html) => Some(html.to_string()),
+            _ => None,
         });
     ReceivedMail {
         from,

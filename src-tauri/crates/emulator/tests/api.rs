@@ -1297,6 +1297,7 @@ async fn smtp_sink_records_mail_sent_with_lettre() {
 
     let mail = emu.mail();
     assert_eq!(mail.len(), 2);
+    assert_eq!(mail[0].html, None, "a text-only message has no HTML");
     assert_eq!(mail[0].from, "flowguard@contoso.com");
     assert_eq!(
         mail[0].to,
