@@ -235,3 +235,88 @@ fn an_invalid_draft_cannot_be_enabled_and_a_valid_flow_can() {
         Some(0)
     );
 }
+
+#[test]
+fn a_foreign_or_newer_database_is_refused_untouched_and_unknown_names_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.db");
+    std::fs::write(&notes, b"not a database at all").unwrap();
+    let output = flowguard(&notes, &["flows", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("notes.db") && message.contains("left untouched"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(&notes).unwrap(), b"not a database at all");
+
+    let newer = dir.path().join("newer.db");
+    drop(flowguard_store::Store::open(&newer).unwrap());
+    flowguard_store_user_version(&newer, flowguard_store::SCHEMA_VERSION + 1);
+    let before = std::fs::read(&newer).unwrap();
+    let output = flowguard(&newer, &["flows", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("newer Flowguard"), "{message}");
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+    let db = dir.path().join("f.db");
+    let missing = flowguard(&db, &["flows", "show", "no-such-flow"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no-such-flow"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    let unknown = flowguard(&db, &["template", "show", "no-such-template"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("isolate-high-severity"),
+        "the message lists the templates: {}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+}
+
+#[test]
+fn show_and_export_describe_the_flow_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let file = dir.path().join("seed.flow.json");
+    std::fs::write(
+        &file,
+        flowguard_model::templates::get("isolate-high-severity")
+            .unwrap()
+            .to_canonical_json(),
+    )
+    .unwrap();
+    flowguard(&db, &["flows", "import", file.to_str().unwrap()]);
+    let shown = stdout(&flowguard(&db, &["flows", "show", "isolate-high-severity"]));
+    assert!(
+        shown.contains("version:  1") && shown.contains("problems: none"),
+        "{shown}"
+    );
+    let out = dir.path().join("exported.flow.json");
+    let export = flowguard(
+        &db,
+        &[
+            "flows",
+            "export",
+            "isolate-high-severity",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(export.status.code(), Some(0));
+    let text = std::fs::read_to_string(&out).unwrap().to_ascii_lowercase();
+    for word in ["password", "secret", "token"] {
+        assert!(!text.contains(word), "the export holds {word:?}: {text}");
+    }
+}
+
+/// Sets a database's schema version, as a newer Flowguard would have.
+fn flowguard_store_user_version(path: &Path, version: i64) {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    connection
+        .pragma_update(None, "user_version", version)
+        .unwrap();
+}

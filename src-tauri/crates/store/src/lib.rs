@@ -26,7 +26,7 @@ pub use migrations::SCHEMA_VERSION;
 use rusqlite::{Connection, OpenFlags};
 
 /// How long a writer waits for another (the app and the CLI can share the file).
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// An open database.
 #[derive(Debug)]

@@ -41,9 +41,25 @@ pub(crate) fn check_existing(path: &Path) -> Result<(), StoreError> {
                 source,
             }
         })?;
-    let corrupt = |error: rusqlite::Error| StoreError::Corrupt {
-        path: display.clone(),
-        detail: error.to_string(),
+    // Another process may be writing (the app and the CLI share the file): wait for it rather
+    // than mistake a busy database for a damaged one.
+    connection
+        .busy_timeout(crate::BUSY_TIMEOUT)
+        .map_err(|source| StoreError::Sqlite {
+            path: display.clone(),
+            source,
+        })?;
+    let corrupt = |error: rusqlite::Error| match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Sqlite {
+                path: display.clone(),
+                source: error,
+            }
+        }
+        _ => StoreError::Corrupt {
+            path: display.clone(),
+            detail: error.to_string(),
+        },
     };
     let check: String = connection
         .query_row("PRAGMA quick_check", [], |row| row.get(0))
@@ -111,10 +127,19 @@ fn migrate_with(
         .enumerate()
         .skip(usize::try_from(found).unwrap_or(0))
     {
-        let version = index + 1;
-        connection.execute_batch(&format!(
-            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-        ))?;
+        let version = i64::try_from(index + 1).unwrap_or(i64::MAX);
+        // Another process (the app and the CLI share the file) may have applied this migration
+        // since `found` was read: the version is read again under the write lock.
+        let transaction = rusqlite::Transaction::new_unchecked(
+            connection,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let applied: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if applied < version {
+            transaction.execute_batch(sql)?;
+            transaction.pragma_update(None, "user_version", version)?;
+        }
+        transaction.commit()?;
     }
     Ok(())
 }

@@ -302,3 +302,32 @@ fn cursors_and_settings_round_trip() {
         Some(json!({ "keepLast": 500 }))
     );
 }
+
+#[test]
+fn processes_opening_a_new_database_at_once_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flowguard.db");
+    let opened: Vec<Result<(), String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    Store::open(&path)
+                        .map(drop)
+                        .map_err(|error| error.to_string())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap())
+            .collect()
+    });
+    for result in &opened {
+        assert_eq!(result, &Ok(()), "every opener gets a migrated database");
+    }
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
