@@ -22,6 +22,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/_emulator/alerts", post(create_alert))
         .route("/_emulator/alerts/bulk", post(bulk))
+        // The same route under the name the brief uses.
+        .route("/_emulator/bulk-alerts", post(bulk))
         .route(
             "/_emulator/generator",
             post(start_generator)
