@@ -10,6 +10,15 @@ fn main() {
         "available_outputs",
         "list_templates",
         "get_template",
+        "list_flows",
+        "get_flow",
+        "save_flow",
+        "create_flow",
+        "duplicate_flow",
+        "rename_flow",
+        "delete_flow",
+        "set_flow_enabled",
+        "flow_history",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("the Tauri build step failed");

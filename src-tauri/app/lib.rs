@@ -6,6 +6,7 @@
 
 mod commands;
 mod state;
+mod validate;
 
 use state::AppState;
 
@@ -47,6 +48,15 @@ pub fn run() {
             commands::available_outputs,
             commands::list_templates,
             commands::get_template,
+            commands::list_flows,
+            commands::get_flow,
+            commands::save_flow,
+            commands::create_flow,
+            commands::duplicate_flow,
+            commands::rename_flow,
+            commands::delete_flow,
+            commands::set_flow_enabled,
+            commands::flow_history,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -1,6 +1,9 @@
 //! What the app knows from the moment it starts: where its database and logs are.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use flowguard_store::Store;
 
 /// Options given on the command line (the end-to-end tests point the app at a test database).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -34,6 +37,8 @@ impl LaunchOptions {
 /// State shared by every command.
 #[derive(Debug)]
 pub struct AppState {
+    /// The open database (flows, versions, runs).
+    pub store: Arc<Store>,
     pub database_path: PathBuf,
     pub data_directory: PathBuf,
     pub log_directory: PathBuf,
@@ -48,6 +53,8 @@ pub enum StartError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot open the database: {0}")]
+    Store(#[from] flowguard_store::StoreError),
 }
 
 impl AppState {
@@ -63,7 +70,9 @@ impl AppState {
                 source,
             })?;
         }
+        let store = Arc::new(Store::open(&database_path)?);
         Ok(Self {
+            store,
             database_path,
             data_directory,
             log_directory: flowguard_store::paths::log_directory()?,

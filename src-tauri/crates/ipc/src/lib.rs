@@ -76,6 +76,49 @@ impl ValidationReport {
     }
 }
 
+/// A flow's line in the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowSummary {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    pub version: i64,
+    /// How many diagnostics the current version has (errors and warnings).
+    pub problems: i64,
+    pub updated_at: String,
+}
+
+/// One saved version of a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowVersion {
+    pub version: i64,
+    pub saved_at: String,
+    pub content_hash: String,
+}
+
+/// A saved flow as the editor opens it: its current version and what validation says about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredFlowView {
+    pub flow: Flow,
+    pub version: i64,
+    pub updated_at: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What saving a flow did. An invalid flow is saved as a draft (and left disabled).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveResult {
+    pub version: i64,
+    /// False when the document was identical to the current version (nothing new stored).
+    pub new_version: bool,
+    pub enabled: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// The folder, relative to the repository root, that holds the generated bindings.
 pub const BINDINGS_DIRECTORY: &str = "ui/src/ipc/bindings";
 
@@ -98,6 +141,10 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
     AvailableOutput::export_all(&config)?;
     TemplateInfo::export_all(&config)?;
     ValidationReport::export_all(&config)?;
+    FlowSummary::export_all(&config)?;
+    FlowVersion::export_all(&config)?;
+    StoredFlowView::export_all(&config)?;
+    SaveResult::export_all(&config)?;
     let mut files: Vec<PathBuf> = walk(directory);
     files.sort();
     Ok(files)

@@ -19,7 +19,9 @@ enumValues: Array<string>,
  */
 help: string, 
 /**
- * The value a new node starts with; `null` when none.
+ * The value a new node starts with (`null` when none). For an optional field it is also
+ * the value that applies when the document leaves the field out; a required field must be
+ * written in the document (validation reports it missing even when it has a default).
  */
 default: JsonValue, 
 /**
