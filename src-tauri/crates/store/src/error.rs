@@ -54,4 +54,6 @@ pub enum StoreError {
         "connection settings must not contain secrets (field {field}); secrets go to the OS keychain"
     )]
     SecretInConnection { field: String },
+    #[error("the {kind} connection settings are not valid: {detail}")]
+    InvalidConnection { kind: String, detail: String },
 }

@@ -331,3 +331,79 @@ fn processes_opening_a_new_database_at_once_all_succeed() {
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
 }
+
+#[test]
+fn connection_configs_are_typed_and_have_no_secret_fields() {
+    use flowguard_store::connections::{
+        ConnectionConfig, DefenderConnection, GraphConnection, SmtpConnection, SmtpSecurity,
+    };
+    let store = Store::open_in_memory().unwrap();
+    let every_field_set = [
+        ConnectionConfig::Defender(DefenderConnection {
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            api_url: Some("https://api-gcc.securitycenter.microsoft.us".into()),
+            login_url: Some("https://login.microsoftonline.us".into()),
+        }),
+        ConnectionConfig::Smtp(SmtpConnection {
+            host: "smtp.contoso.com".into(),
+            port: 587,
+            security: SmtpSecurity::StartTls,
+            username: Some("soc@contoso.com".into()),
+            from: "Flowguard <soc@contoso.com>".into(),
+            timeout_seconds: 30,
+        }),
+        ConnectionConfig::Graph(GraphConnection {
+            tenant_id: "t".into(),
+            client_id: "c".into(),
+            sender: "soc@contoso.com".into(),
+        }),
+    ];
+    for config in &every_field_set {
+        let json = config.to_json();
+        let keys: Vec<String> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|key| key.to_ascii_lowercase())
+            .collect();
+        for key in &keys {
+            for word in ["secret", "password", "token", "key"] {
+                assert!(!key.contains(word), "{} has a field {key}", config.kind());
+            }
+        }
+        let id = format!("{}:default", config.kind());
+        store
+            .save_connection(&Connection::new(&id, "Default", config))
+            .unwrap();
+        let saved = store.get_connection(&id).unwrap().unwrap();
+        assert_eq!(saved.kind, config.kind());
+        assert_eq!(&saved.typed_config().unwrap(), config);
+    }
+    assert_eq!(store.list_connections().unwrap().len(), 3);
+
+    // A field the type does not know is refused, whatever its name.
+    let smuggled = Connection {
+        id: "smtp:other".into(),
+        kind: "smtp".into(),
+        name: "Mail".into(),
+        config: json!({ "host": "mail", "port": 25, "security": "tls", "from": "a@b.c", "pw": "hunter2" }),
+    };
+    let error = store.save_connection(&smuggled).unwrap_err();
+    assert!(
+        matches!(error, StoreError::InvalidConnection { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("pw"), "{error}");
+    let unknown_kind = Connection {
+        id: "ftp:x".into(),
+        kind: "ftp".into(),
+        name: "x".into(),
+        config: json!({}),
+    };
+    assert!(matches!(
+        store.save_connection(&unknown_kind).unwrap_err(),
+        StoreError::InvalidConnection { .. }
+    ));
+    assert_eq!(store.get_connection("smtp:other").unwrap(), None);
+}
