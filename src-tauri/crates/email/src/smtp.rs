@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use flowguard_secrets::Secret;
 
-use crate::{BodyFormat, EmailError, OutgoingEmail, SentEmail, check_address};
+use crate::{BodyFormat, EmailError, OutgoingEmail, SentEmail};
 
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,8 +190,8 @@ impl SmtpMailer {
         if email.to.is_empty() {
             return Err(EmailError::NoRecipient);
         }
+        // `Name <address>` and a bare address are both accepted.
         let parse = |address: &String| -> Result<Mailbox, EmailError> {
-            check_address(address)?;
             address
                 .trim()
                 .parse::<Mailbox>()
@@ -316,6 +316,24 @@ mod tests {
             error.to_string().contains("neither smtp:// nor smtps://"),
             "{error}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_sender_with_a_display_name_is_fine() {
+        let (settings, _) =
+            SmtpSettings::from_url("smtp://127.0.0.1:25", "Flowguard <flowguard@contoso.com>")
+                .unwrap();
+        let mailer = SmtpMailer::new(settings, None).unwrap();
+        let email = OutgoingEmail {
+            to: vec!["soc@contoso.com".into()],
+            cc: vec![],
+            subject: "s".into(),
+            body: "b".into(),
+            format: BodyFormat::Text,
+        };
+        let message = mailer.build_message(&email).unwrap();
+        let from = message.headers().get_raw("From").unwrap().to_owned();
+        assert!(from.contains("flowguard@contoso.com"), "{from}");
     }
 
     #[tokio::test]
