@@ -1,7 +1,10 @@
 //! A world for the engine's integration tests: the emulator over HTTP, its SMTP server, a real
 //! SQLite file, and the real client and mailer between them.
 
-#![allow(dead_code, reason = "each test file uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,8 +28,16 @@ pub struct World {
 }
 
 pub fn client_for(emulator: &EmulatorHandle) -> DefenderClient {
-    let cloud = Cloud::Custom { login_base: emulator.base_url(), api_base: emulator.base_url() };
-    let mut config = DefenderConfig::new(&cloud, emulator.tenant_id(), emulator.client_id(), Secret::new(emulator.client_secret()));
+    let cloud = Cloud::Custom {
+        login_base: emulator.base_url(),
+        api_base: emulator.base_url(),
+    };
+    let mut config = DefenderConfig::new(
+        &cloud,
+        emulator.tenant_id(),
+        emulator.client_id(),
+        Secret::new(emulator.client_secret()),
+    );
     // The engine retries steps itself; the client's own retries are off so the tests see the
     // engine's attempts.
     config.retry = RetryPolicy::disabled();
@@ -36,17 +47,25 @@ pub fn client_for(emulator: &EmulatorHandle) -> DefenderClient {
 }
 
 pub fn smtp_to(address: std::net::SocketAddr) -> SmtpMailer {
-    let (mut settings, _) =
-        SmtpSettings::from_url(&format!("smtp://{address}"), "Flowguard <flowguard@contoso.com>").unwrap();
+    let (mut settings, _) = SmtpSettings::from_url(
+        &format!("smtp://{address}"),
+        "Flowguard <flowguard@contoso.com>",
+    )
+    .unwrap();
     settings.timeout_seconds = 2;
     SmtpMailer::new(settings, None).unwrap()
 }
 
 pub async fn world_with(emulator_config: EmulatorConfig, engine_config: EngineConfig) -> World {
-    let emulator = Emulator::start(emulator_config).await.expect("the emulator starts");
+    let emulator = Emulator::start(emulator_config)
+        .await
+        .expect("the emulator starts");
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&dir.path().join("flowguard.db")).unwrap());
-    let mail = MailConnections { smtp: Some(smtp_to(emulator.smtp_addr())), graph: None };
+    let mail = MailConnections {
+        smtp: Some(smtp_to(emulator.smtp_addr())),
+        graph: None,
+    };
     let engine = Engine::new(
         store.clone(),
         Arc::new(LiveDefender::new(client_for(&emulator))),
@@ -54,20 +73,32 @@ pub async fn world_with(emulator_config: EmulatorConfig, engine_config: EngineCo
         EventBus::new(),
         engine_config,
     );
-    World { emulator, store, engine, _dir: dir }
+    World {
+        emulator,
+        store,
+        engine,
+        _dir: dir,
+    }
 }
 
 pub fn fast_engine() -> EngineConfig {
     EngineConfig {
         poll_interval: Some(Duration::from_millis(200)),
-        executor: ExecutorSettings { retry: StepRetry::fast(4), step_timeout: Duration::from_secs(10) },
+        executor: ExecutorSettings {
+            retry: StepRetry::fast(4),
+            step_timeout: Duration::from_secs(10),
+        },
         shutdown_grace: Duration::from_secs(5),
         ..EngineConfig::default()
     }
 }
 
 pub fn quiet_emulator() -> EmulatorConfig {
-    EmulatorConfig { alerts: 0, action_delay: Duration::from_millis(200), ..EmulatorConfig::default() }
+    EmulatorConfig {
+        alerts: 0,
+        action_delay: Duration::from_millis(200),
+        ..EmulatorConfig::default()
+    }
 }
 
 pub async fn world() -> World {
@@ -89,7 +120,10 @@ pub async fn eventually<T>(limit: Duration, what: &str, mut check: impl FnMut() 
         if let Some(value) = check() {
             return value;
         }
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
