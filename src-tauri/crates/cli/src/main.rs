@@ -37,6 +37,13 @@ pub enum Command {
     Template(cmd::template::TemplateCommand),
     /// Run a local emulator of the Defender for Endpoint API and an SMTP sink until Ctrl-C.
     Emulator(cmd::emulator::EmulatorArgs),
+    /// Run a flow once (a file or an id), printing each step; the exit code follows the run.
+    Run(cmd::run::RunArgs),
+    /// Past runs.
+    #[command(subcommand)]
+    Runs(cmd::runs::RunsCommand),
+    /// Run every enabled flow in the background until SIGINT/SIGTERM.
+    Daemon(cmd::daemon::DaemonArgs),
 }
 
 impl Cli {

@@ -130,6 +130,11 @@ impl Engine {
         })
     }
 
+    /// The Defender connection the engine uses.
+    pub fn defender(&self) -> &Arc<dyn Defender> {
+        &self.defender
+    }
+
     pub fn store(&self) -> &Arc<Store> {
         &self.store
     }

@@ -32,6 +32,9 @@ pub struct Environment {
     pub login_url: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    /// `FLOWGUARD_RATE_LIMITS=off` turns the client's per-tenant limiter off: for benchmarks and
+    /// tests against the emulator, never against a real tenant.
+    pub rate_limits_off: bool,
 }
 
 impl Environment {
@@ -50,6 +53,7 @@ impl Environment {
             login_url: read("FLOWGUARD_LOGIN_URL"),
             smtp_url: read("FLOWGUARD_SMTP_URL"),
             mail_from: read("FLOWGUARD_MAIL_FROM"),
+            rate_limits_off: read("FLOWGUARD_RATE_LIMITS").is_some_and(|value| value == "off"),
         }
     }
 }
@@ -206,6 +210,11 @@ pub async fn connect(
             (Mode::Demo(handle), config)
         }
     };
+    let mut config = config;
+    if environment.rate_limits_off {
+        tracing::warn!("FLOWGUARD_RATE_LIMITS=off: calls to Defender are not rate-limited");
+        config.limits = flowguard_defender::RateLimits::unlimited();
+    }
     let defender = LiveDefender::new(DefenderClient::new(&config)?);
 
     let from = environment.mail_from.clone().unwrap_or_else(default_from);

@@ -162,8 +162,14 @@ pub fn run(store: &Store, command: &FlowsCommand) -> anyhow::Result<ExitCode> {
 
 fn import(store: &Store, file: &PathBuf, replace: bool, as_copy: bool) -> anyhow::Result<ExitCode> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
-    let mut flow: Flow = match parse_flow(&bytes) {
+    let parsed = match super::validate::read_flow_file(file) {
+        Ok(bytes) => parse_flow(&bytes),
+        Err(super::validate::FlowFileError::Io(error)) => {
+            anyhow::bail!("cannot read {name}: {error}")
+        }
+        Err(super::validate::FlowFileError::Parse(error)) => Err(error),
+    };
+    let mut flow: Flow = match parsed {
         Ok(flow) => flow,
         Err(error) => {
             println!("{name}: {error}");

@@ -4,9 +4,13 @@ use std::process::ExitCode;
 
 use crate::{Cli, Command};
 
+pub mod daemon;
 pub mod emulator;
+mod engine;
 pub mod flows;
 mod paths;
+pub mod run;
+pub mod runs;
 pub mod template;
 pub mod validate;
 
@@ -17,5 +21,8 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Flows(command) => flows::run(&cli.open_store()?, command),
         Command::Template(command) => template::run(command),
         Command::Emulator(args) => emulator::run(args),
+        Command::Run(args) => run::run(cli, args),
+        Command::Runs(command) => runs::run(&cli.open_store()?, command),
+        Command::Daemon(args) => daemon::run(cli, args),
     }
 }
