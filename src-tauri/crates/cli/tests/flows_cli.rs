@@ -104,6 +104,30 @@ fn broken_files_get_a_clear_message_not_a_panic() {
     let output = flowguard(&db, &["validate", broken.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("not UTF-8"), "{}", stdout(&output));
+
+    let mut huge = b"{\"name\": \"".to_vec();
+    huge.resize(flowguard_model::MAX_FLOW_BYTES + 10, b'a');
+    std::fs::write(&broken, &huge).unwrap();
+    let output = flowguard(&db, &["validate", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("limit"), "{}", stdout(&output));
+
+    std::fs::write(&broken, "[".repeat(100_000)).unwrap();
+    let output = flowguard(&db, &["validate", "--json", broken.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(parsed["error"]["kind"], "too_deep", "{parsed}");
+
+    let import = flowguard(&db, &["flows", "import", broken.to_str().unwrap()]);
+    assert_eq!(import.status.code(), Some(1));
+    assert!(stdout(&import).contains("deeper"), "{}", stdout(&import));
+
+    // An endless stream is refused at the size limit, not read to the end.
+    if Path::new("/dev/zero").exists() {
+        let output = flowguard(&db, &["validate", "/dev/zero"]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stdout(&output).contains("limit"), "{}", stdout(&output));
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `flowguard flows …`: the flows in the database, their versions, import and export.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -160,7 +160,7 @@ pub fn run(store: &Store, command: &FlowsCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn import(store: &Store, file: &PathBuf, replace: bool, as_copy: bool) -> anyhow::Result<ExitCode> {
+fn import(store: &Store, file: &Path, replace: bool, as_copy: bool) -> anyhow::Result<ExitCode> {
     let name = file.display().to_string();
     let parsed = match super::validate::read_flow_file(file) {
         Ok(bytes) => parse_flow(&bytes),
