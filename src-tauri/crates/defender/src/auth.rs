@@ -62,6 +62,11 @@ impl TokenCache {
         }
     }
 
+    /// The scope this cache fetches tokens for.
+    pub(crate) fn scope(&self) -> &str {
+        &self.scope
+    }
+
     /// How many tokens were fetched so far.
     pub(crate) fn fetches(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)

@@ -3,16 +3,18 @@
 //! Retry-After) and 5xx/timeouts/connection errors per the [`RetryPolicy`], and decode the answer
 //! or the error body.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, header};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use url::Url;
 
 use crate::auth::TokenCache;
-use crate::config::DefenderConfig;
+use crate::config::{DefenderConfig, Secret};
 use crate::entities::{
     Alert, AlertUpdate, CommentRequest, ErrorBody, HuntingRequest, HuntingResponse, Indicator,
     IndicatorRequest, IsolateRequest, IsolationType, Machine, MachineAction, ODataList,
@@ -118,6 +120,13 @@ impl ListQuery {
     }
 }
 
+/// The query of [`DefenderClient::list_alerts`] (`$filter`, `$top`, `$skip`, `$expand=evidence`,
+/// ...): the same builder as every list.
+pub type AlertQuery = ListQuery;
+
+/// One page of a list (`value`, `@odata.context`, `@odata.nextLink`, `@odata.count`).
+pub type Page<T> = ODataList<T>;
+
 /// What "Test connection" found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionReport {
@@ -133,6 +142,11 @@ struct Inner {
     hunting_timeout: Duration,
     http: reqwest::Client,
     tokens: TokenCache,
+    /// Tokens of other resources (Microsoft Graph, ...) for the same app registration.
+    other_tokens: std::sync::Mutex<HashMap<String, Arc<TokenCache>>>,
+    token_url: Url,
+    client_id: String,
+    client_secret: Secret,
     limiter: Arc<TenantLimiter>,
 }
 
@@ -192,6 +206,10 @@ impl DefenderClient {
                 hunting_timeout: config.hunting_timeout,
                 http,
                 tokens,
+                other_tokens: std::sync::Mutex::new(HashMap::new()),
+                token_url: config.token_url()?,
+                client_id: config.client_id.clone(),
+                client_secret: config.client_secret.clone(),
                 limiter,
             }),
         })
@@ -207,6 +225,35 @@ impl DefenderClient {
     #[must_use]
     pub fn token_fetches(&self) -> u64 {
         self.inner.tokens.fetches()
+    }
+
+    /// An app-only token for another resource with the same app registration (client
+    /// credentials, cached like the API token), e.g. `https://graph.microsoft.com/.default` for
+    /// Microsoft Graph sendMail. The configured scope gives the Defender API token itself.
+    ///
+    /// # Errors
+    /// [`DefenderError::Token`] with Entra's `error` and AADSTS description.
+    pub async fn token_for_scope(&self, scope: &str) -> Result<Secret, DefenderError> {
+        let inner = &self.inner;
+        if scope == inner.tokens.scope() {
+            return inner.tokens.token().await;
+        }
+        let cache = {
+            let mut others = inner
+                .other_tokens
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(others.entry(scope.to_owned()).or_insert_with(|| {
+                Arc::new(TokenCache::new(
+                    inner.token_url.clone(),
+                    inner.client_id.clone(),
+                    inner.client_secret.clone(),
+                    scope.to_owned(),
+                    inner.http.clone(),
+                ))
+            }))
+        };
+        cache.token().await
     }
 
     /// "Test connection": gets a token, then lists one machine. A 403 names the missing
@@ -244,6 +291,24 @@ impl DefenderClient {
     /// The first failing page.
     pub async fn list_all_alerts(&self, query: &ListQuery) -> Result<Vec<Alert>, DefenderError> {
         self.alert_pages(query).collect_all().await
+    }
+
+    /// `GET /api/alerts`, one page, as the raw JSON the API returned (for step outputs).
+    ///
+    /// # Errors
+    /// Any [`DefenderError`].
+    pub async fn list_alerts_json(&self, query: &ListQuery) -> Result<Value, DefenderError> {
+        self.get(Operation::ListAlerts, self.list_url(&["alerts"], query))
+            .await
+    }
+
+    /// `GET /api/alerts/{id}` as raw JSON.
+    ///
+    /// # Errors
+    /// Any [`DefenderError`]; 404 when unknown.
+    pub async fn get_alert_json(&self, alert_id: &str) -> Result<Value, DefenderError> {
+        self.get(Operation::GetAlert, self.url(&["alerts", alert_id]))
+            .await
     }
 
     /// A pager over the alerts matching `query`, one page at a time.
@@ -337,6 +402,24 @@ impl DefenderClient {
         comment: &str,
         isolation_type: IsolationType,
     ) -> Result<MachineAction, DefenderError> {
+        let body = IsolateRequest {
+            comment: comment.to_owned(),
+            isolation_type,
+        };
+        self.machine_action(Operation::Isolate, machine_id, "isolate", &body)
+            .await
+    }
+
+    /// [`DefenderClient::isolate`] returning the raw MachineAction JSON.
+    ///
+    /// # Errors
+    /// Any [`DefenderError`].
+    pub async fn isolate_json(
+        &self,
+        machine_id: &str,
+        comment: &str,
+        isolation_type: IsolationType,
+    ) -> Result<Value, DefenderError> {
         let body = IsolateRequest {
             comment: comment.to_owned(),
             isolation_type,
@@ -464,6 +547,33 @@ impl DefenderClient {
         .await
     }
 
+    /// `GET /api/machineactions` as raw JSON; one page.
+    ///
+    /// # Errors
+    /// Any [`DefenderError`].
+    pub async fn list_machine_actions_json(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Value, DefenderError> {
+        self.get(
+            Operation::ListMachineActions,
+            self.list_url(&["machineactions"], query),
+        )
+        .await
+    }
+
+    /// `GET /api/machineactions/{id}` as raw JSON.
+    ///
+    /// # Errors
+    /// Any [`DefenderError`]; 404 when unknown.
+    pub async fn get_machine_action_json(&self, action_id: &str) -> Result<Value, DefenderError> {
+        self.get(
+            Operation::GetMachineAction,
+            self.url(&["machineactions", action_id]),
+        )
+        .await
+    }
+
     /// `GET /api/machineactions/{id}`.
     ///
     /// # Errors
@@ -519,6 +629,14 @@ impl DefenderClient {
         .await
     }
 
+    /// Same as [`DefenderClient::advanced_hunting`] (the API calls it "advanced queries").
+    ///
+    /// # Errors
+    /// Any [`DefenderError`].
+    pub async fn advanced_query(&self, query: &str) -> Result<HuntingResponse, DefenderError> {
+        self.advanced_hunting(query).await
+    }
+
     /// `POST /api/indicators` (submit or update).
     ///
     /// # Errors
@@ -538,13 +656,13 @@ impl DefenderClient {
 
     // ---- Plumbing ----
 
-    async fn machine_action<B: Serialize>(
+    async fn machine_action<T: DeserializeOwned, B: Serialize>(
         &self,
         operation: Operation,
         machine_id: &str,
         verb: &str,
         body: &B,
-    ) -> Result<MachineAction, DefenderError> {
+    ) -> Result<T, DefenderError> {
         self.send(
             operation,
             Method::POST,

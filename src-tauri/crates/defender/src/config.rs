@@ -4,7 +4,6 @@
 //! Validation happens once, in [`DefenderConfig::validate`]: https is required except on loopback,
 //! so a bearer token or a client secret never crosses the network in clear text.
 
-use std::fmt;
 use std::time::Duration;
 
 use url::{Host, Url};
@@ -15,35 +14,9 @@ use crate::retry::RetryPolicy;
 /// The scope of the v2 token request.
 pub const DEFAULT_SCOPE: &str = "https://api.securitycenter.microsoft.com/.default";
 
-/// A secret string (the client secret) whose `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    #[must_use]
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+/// The client secret: Flowguard's one secret type (`Debug` prints `Secret(***)`, no `Display`;
+/// read it with [`Secret::expose`] right where it goes on the wire).
+pub use flowguard_secrets::Secret;
 
 /// A geographic API host recommended by Microsoft for performance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +318,8 @@ mod tests {
     #[test]
     fn secrets_never_print() {
         let config = config(&Cloud::Global);
-        let printed = format!("{config:?} {}", config.client_secret);
+        let printed = format!("{config:?} {:?}", config.client_secret);
         assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("Secret(***)"), "{printed}");
     }
 }

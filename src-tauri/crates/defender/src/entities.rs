@@ -587,6 +587,9 @@ pub struct HuntingColumn {
     pub column_type: String,
 }
 
+/// The result of `POST /api/advancedqueries/run` (same type as [`HuntingResponse`]).
+pub type AdvancedQueryResult = HuntingResponse;
+
 /// The response of advanced hunting: `{"Schema", "Results"}` (and `Stats` in the connector model).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -181,7 +181,7 @@ impl fmt::Display for ApiError {
             let permission = operation.permission();
             write!(
                 f,
-                " (the app registration needs the WindowsDefenderATP application permission {permission}, with admin consent)"
+                " (the app registration lacks the {permission} application permission (WindowsDefenderATP API); add it and grant admin consent)"
             )?;
         }
         if let Some(request_id) = &self.request_id {
@@ -312,6 +312,35 @@ impl DefenderError {
         self.api().is_some_and(ApiError::is_not_found)
     }
 
+    /// The API's error `code` (`ResourceNotFound`, `BadRequest`, `TooManyRequests`, ...), or
+    /// Entra's `error` (`invalid_client`, ...) for a token failure.
+    #[must_use]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) if !api.code.is_empty() => Some(&api.code),
+            Self::Token(token) if !token.transport => Some(&token.error),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the API answered.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(|api| api.status)
+    }
+
+    /// True for a 429 (the client already honoured its Retry-After if attempts were left).
+    #[must_use]
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// The `Retry-After` the API sent with a 429 (or a 503).
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
     /// The permission missing, for a 403.
     #[must_use]
     pub fn missing_permission(&self) -> Option<&'static str> {
@@ -373,6 +402,25 @@ mod tests {
     }
 
     #[test]
+    fn code_status_and_retry_after_are_exposed() {
+        let mut throttled = api(429, "TooManyRequests", "slow down", Operation::ListAlerts);
+        throttled.retry_after = Some(Duration::from_secs(7));
+        let error = DefenderError::Api(throttled);
+        assert!(error.is_rate_limited());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(error.code(), Some("TooManyRequests"));
+        assert_eq!(error.status(), Some(429));
+        let token = DefenderError::Token(TokenError {
+            error: "invalid_client".to_owned(),
+            description: Some("AADSTS7000215: Invalid client secret provided.".to_owned()),
+            transport: false,
+        });
+        assert_eq!(token.code(), Some("invalid_client"));
+        assert_eq!(token.retry_after(), None);
+        assert!(!token.is_retryable());
+    }
+
+    #[test]
     fn already_in_progress_is_recognised() {
         let error = DefenderError::Api(api(
             400,
@@ -396,6 +444,13 @@ mod tests {
         assert_eq!(error.missing_permission(), Some("Machine.Isolate"));
         assert!(error.to_string().contains("Machine.Isolate"), "{error}");
         assert!(error.to_string().contains("43f4cb08"), "{error}");
+        assert!(
+            error.to_string().contains(
+                "lacks the Machine.Isolate application permission (WindowsDefenderATP API)"
+            ),
+            "{error}"
+        );
+        assert_eq!(error.code(), Some("Forbidden"));
         let list = DefenderError::Api(api(403, "Forbidden", "", Operation::ListAlerts));
         assert!(list.to_string().contains("Alert.Read.All"));
     }

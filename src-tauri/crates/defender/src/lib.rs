@@ -14,7 +14,18 @@ pub mod error;
 pub mod limiter;
 pub mod retry;
 
-pub use client::{ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Pager};
+pub use client::{
+    AlertQuery, ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Page, Pager,
+};
+pub use entities::{
+    AdvancedQueryResult, Alert, ErrorBody, Evidence, IndicatorRequest, IsolationType, Machine,
+    MachineAction, MachineActionStatus, ODataList, ScanType,
+};
+
+/// Short name of [`DefenderClient`].
+pub type Client = DefenderClient;
+/// Short name of [`DefenderConfig`].
+pub type Config = DefenderConfig;
 pub use config::{Cloud, ConfigError, DEFAULT_SCOPE, DefenderConfig, Region, Secret};
 pub use error::{ApiError, DefenderError, ErrorKind, Operation, TokenError};
 pub use limiter::{Limit, RateLimits, TenantLimiter};
