@@ -66,7 +66,10 @@ pub fn init(options: Options) -> TelemetryGuard {
 
     let mut file_guard = None;
     let mut log_directory = None;
-    let Options { log_directory: wanted_directory, file_prefix } = options;
+    let Options {
+        log_directory: wanted_directory,
+        file_prefix,
+    } = options;
     let file_layer = wanted_directory.and_then(|directory| {
         let appender = match std::fs::create_dir_all(&directory)
             .map_err(|e| e.to_string())
