@@ -1,11 +1,22 @@
 import { useEffect, useState } from "react";
 import { Canvas } from "./canvas/Canvas";
+import { FlowHeader } from "./flows/FlowHeader";
+import { FlowsSidebar } from "./flows/FlowsSidebar";
+import { Inspector } from "./inspector/Inspector";
 import { ipc, insideTauri, type AppInfo } from "./ipc/client";
+import { startAutosave, useFlowSession } from "./state/flowSession";
 
 type InfoState = { status: "loading" } | { status: "ready"; info: AppInfo } | { status: "error"; message: string };
 
 export function App() {
   const [info, setInfo] = useState<InfoState>({ status: "loading" });
+
+  useEffect(() => {
+    if (!insideTauri()) return;
+    const stop = startAutosave();
+    void useFlowSession.getState().openInitial();
+    return stop;
+  }, []);
 
   useEffect(() => {
     if (!insideTauri()) {
@@ -26,9 +37,9 @@ export function App() {
     <div className="app">
       <header className="toolbar" role="banner">
         <span className="brand">Flowguard</span>
-        <span className="toolbar-flow-name">Untitled flow</span>
+        <FlowHeader />
       </header>
-      <Canvas />
+      <Canvas sidebar={insideTauri() ? <FlowsSidebar /> : undefined} inspector={<Inspector />} />
       <footer className="status-bar" data-testid="status-bar">
         {info.status === "loading" && <span>Starting…</span>}
         {info.status === "ready" && (

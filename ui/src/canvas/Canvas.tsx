@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, type DragEvent, type ReactNode } from "react";
 import {
   Background,
   Controls,
@@ -42,7 +42,14 @@ function finalConnection(state: FinalConnectionState): ProposedConnection | null
   return { source: state.fromNode.id, target: state.toNode.id, sourceHandle: state.fromHandle?.id ?? null };
 }
 
-function CanvasInner() {
+interface CanvasProps {
+  /** Shown above the palette in the left column (the flows list). */
+  sidebar?: ReactNode;
+  /** Shown right of the canvas (the inspector). */
+  inspector?: ReactNode;
+}
+
+function CanvasInner({ sidebar, inspector }: CanvasProps) {
   const doc = useEditorStore((state) => state.doc);
   const selectedNodeIds = useEditorStore((state) => state.selectedNodeIds);
   const selectedEdgeIds = useEditorStore((state) => state.selectedEdgeIds);
@@ -118,8 +125,11 @@ function CanvasInner() {
   const hasTrigger = doc.trigger !== null;
   const isEmpty = nodes.length === 0;
   return (
-    <div className="workspace">
-      <Palette onAdd={addAtCentre} hasTrigger={hasTrigger} />
+    <div className={`workspace${inspector ? " with-inspector" : ""}`}>
+      <div className="left-column">
+        {sidebar}
+        <Palette onAdd={addAtCentre} hasTrigger={hasTrigger} />
+      </div>
       <main ref={canvasElement} className="canvas" data-testid="canvas" aria-label="Flow canvas" onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<AppNode, AppEdge>
           nodes={nodes}
@@ -155,16 +165,17 @@ function CanvasInner() {
         )}
         <CanvasNotice />
       </main>
+      {inspector}
       <ShortcutOverlay />
     </div>
   );
 }
 
 /** The flow canvas with its palette, toolbar, minimap and shortcut list. */
-export function Canvas() {
+export function Canvas(props: CanvasProps) {
   return (
     <ReactFlowProvider>
-      <CanvasInner />
+      <CanvasInner {...props} />
     </ReactFlowProvider>
   );
 }

@@ -6,11 +6,27 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { AvailableOutput } from "./bindings/AvailableOutput";
 import type { CommandError } from "./bindings/CommandError";
 import type { Flow } from "./bindings/Flow";
+import type { FlowSummary } from "./bindings/FlowSummary";
+import type { FlowVersion } from "./bindings/FlowVersion";
+import type { SaveResult } from "./bindings/SaveResult";
+import type { StoredFlowView } from "./bindings/StoredFlowView";
 import type { NodeKindSpec } from "./bindings/NodeKindSpec";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { ValidationReport } from "./bindings/ValidationReport";
 
-export type { AppInfo, AvailableOutput, CommandError, Flow, NodeKindSpec, TemplateInfo, ValidationReport };
+export type {
+  AppInfo,
+  AvailableOutput,
+  CommandError,
+  Flow,
+  FlowSummary,
+  FlowVersion,
+  NodeKindSpec,
+  SaveResult,
+  StoredFlowView,
+  TemplateInfo,
+  ValidationReport,
+};
 
 /** True when running inside the Tauri shell (false in a plain browser or in unit tests). */
 export function insideTauri(): boolean {
@@ -21,10 +37,27 @@ function isCommandError(value: unknown): value is CommandError {
   return typeof value === "object" && value !== null && "kind" in value && "message" in value;
 }
 
+/** An Error from a command, keeping the command error's kind and its plain message. */
+export class IpcError extends Error {
+  constructor(
+    message: string,
+    readonly kind: CommandError["kind"] | "unknown",
+    readonly detail: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Turns whatever a command rejected with into an Error whose message a person can read. */
 function toError(command: string, reason: unknown): Error {
-  if (isCommandError(reason)) return new Error(`${command}: ${reason.message} (${reason.kind})`);
-  return new Error(`${command}: ${String(reason)}`);
+  if (isCommandError(reason)) return new IpcError(`${command}: ${reason.message} (${reason.kind})`, reason.kind, reason.message);
+  return new IpcError(`${command}: ${String(reason)}`, "unknown", String(reason));
+}
+
+/** The part of an error a person should read (the command error's own message when there is one). */
+export function errorText(error: unknown): string {
+  if (error instanceof IpcError) return error.detail;
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -42,4 +75,13 @@ export const ipc = {
   availableOutputs: (flow: Flow, nodeId: string) => call<AvailableOutput[]>("available_outputs", { flow, nodeId }),
   listTemplates: () => call<TemplateInfo[]>("list_templates"),
   getTemplate: (name: string) => call<Flow>("get_template", { name }),
+  listFlows: () => call<FlowSummary[]>("list_flows"),
+  getFlow: (id: string) => call<StoredFlowView>("get_flow", { id }),
+  saveFlow: (flow: Flow) => call<SaveResult>("save_flow", { flow }),
+  createFlow: (template: string | null, name: string) => call<Flow>("create_flow", { template, name }),
+  duplicateFlow: (id: string) => call<Flow>("duplicate_flow", { id }),
+  renameFlow: (id: string, name: string) => call<SaveResult>("rename_flow", { id, name }),
+  deleteFlow: (id: string) => call<Flow>("delete_flow", { id }),
+  setFlowEnabled: (id: string, enabled: boolean) => call<null>("set_flow_enabled", { id, enabled }),
+  flowHistory: (id: string) => call<FlowVersion[]>("flow_history", { id }),
 };

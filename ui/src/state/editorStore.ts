@@ -27,6 +27,18 @@ import {
   type XY,
 } from "./flowDocument";
 import { tidyLayout } from "./layout";
+import { defaultInputs } from "./kindsStore";
+import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
+
+/** A change to a node's inputs: a value sets the field, `undefined` removes it. */
+export type InputsPatch = Record<string, JsonValue | undefined>;
+
+/** A request (from the problems list) to show a node's field in the inspector. */
+export interface FieldFocus {
+  id: number;
+  nodeId: string;
+  field: string | null;
+}
 
 /** How many edits undo remembers. */
 export const HISTORY_LIMIT = 100;
@@ -55,6 +67,8 @@ export interface EditorState {
   diagnostics: readonly Diagnostic[];
   /** The node whose title is being edited inline, if any. */
   renamingNodeId: string | null;
+  /** The last request to focus a node's field in the inspector. */
+  fieldFocus: FieldFocus | null;
 }
 
 export interface EditorActions {
@@ -89,6 +103,10 @@ export interface EditorActions {
   setShortcutsOpen(open: boolean): void;
   setRenaming(id: string | null): void;
   setDiagnostics(diagnostics: readonly Diagnostic[]): void;
+  /** Changes some inputs of a node (the inspector's form); one undo step. */
+  updateNodeInputs(nodeId: string, patch: InputsPatch): void;
+  /** Selects a node and asks the inspector to focus one of its fields. */
+  focusField(nodeId: string, field: string | null): void;
 }
 
 export type EditorStore = EditorState & EditorActions;
@@ -108,6 +126,7 @@ export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorS
     shortcutsOpen: false,
     renamingNodeId: null,
     diagnostics: [],
+    fieldFocus: null,
   };
 }
 
@@ -163,14 +182,14 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
           return null;
         }
         commit(
-          { ...doc, trigger: { kind: DEFAULT_TRIGGER_KIND, title: TRIGGER_TITLE, inputs: {} }, layout: { ...doc.layout, [TRIGGER_ID]: at } },
+          { ...doc, trigger: { kind: DEFAULT_TRIGGER_KIND, title: TRIGGER_TITLE, inputs: defaultInputs("trigger") }, layout: { ...doc.layout, [TRIGGER_ID]: at } },
           { selectedNodeIds: new Set([TRIGGER_ID]), selectedEdgeIds: new Set() },
         );
         return TRIGGER_ID;
       }
       const id = freshStepId(kind, new Set(nodeIds(doc)));
       commit(
-        { ...doc, steps: [...doc.steps, { id, kind, title: nodeKind(kind).title, inputs: {} }], layout: { ...doc.layout, [id]: at } },
+        { ...doc, steps: [...doc.steps, { id, kind, title: nodeKind(kind).title, inputs: defaultInputs(kind) }], layout: { ...doc.layout, [id]: at } },
         { selectedNodeIds: new Set([id]), selectedEdgeIds: new Set() },
       );
       return id;
@@ -380,6 +399,44 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
 
     setDiagnostics(diagnostics) {
       set({ diagnostics });
+    },
+
+    updateNodeInputs(nodeId, patch) {
+      const { doc } = get();
+      const apply = (inputs: Record<string, JsonValue>) => {
+        const next: Record<string, JsonValue> = { ...inputs };
+        let changed = false;
+        for (const [key, value] of Object.entries(patch)) {
+          if (value === undefined) {
+            if (key in next) {
+              delete next[key];
+              changed = true;
+            }
+          } else if (JSON.stringify(next[key]) !== JSON.stringify(value)) {
+            next[key] = value;
+            changed = true;
+          }
+        }
+        return changed ? next : null;
+      };
+      if (nodeId === TRIGGER_ID) {
+        if (!doc.trigger) return;
+        const inputs = apply(doc.trigger.inputs);
+        if (inputs) commit({ ...doc, trigger: { ...doc.trigger, inputs } });
+        return;
+      }
+      const step = doc.steps.find((s) => s.id === nodeId);
+      if (!step) return;
+      const inputs = apply(step.inputs);
+      if (inputs) commit({ ...doc, steps: doc.steps.map((s) => (s.id === nodeId ? { ...s, inputs } : s)) });
+    },
+
+    focusField(nodeId, field) {
+      set({
+        selectedNodeIds: new Set([nodeId]),
+        selectedEdgeIds: new Set(),
+        fieldFocus: { id: (get().fieldFocus?.id ?? 0) + 1, nodeId, field },
+      });
     },
   };
 });

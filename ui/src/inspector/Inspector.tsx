@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import type { Flow, NodeKindSpec } from "../ipc/client";
+import type { FieldSchema } from "../ipc/bindings/FieldSchema";
+import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
+import { useEditorStore } from "../state/editorStore";
+import { flowWithDocument, TRIGGER_ID, type FlowDocument } from "../state/flowDocument";
+import { useFlowSession } from "../state/flowSession";
+import { useKindsStore } from "../state/kindsStore";
+import { ConditionBuilder } from "./ConditionBuilder";
+import { DynamicContentPicker } from "./DynamicContentPicker";
+import { ProblemsList } from "./ProblemsList";
+
+/** The DOM id of a node's field, so the problems list can focus it. */
+export function fieldDomId(nodeId: string, field: string): string {
+  return `field-${nodeId}-${field}`;
+}
+
+const HELP: Partial<Record<FieldSchema["type"], string>> = {
+  cron: "Cron with seconds: sec min hour day month weekday, e.g. 0 0 8 * * Mon-Fri.",
+  timezone: "An IANA time zone such as Europe/Paris or UTC.",
+  email_list: "Addresses separated by commas.",
+};
+
+/** The flow as it would be saved now: the open flow's id and name with the editor's document. */
+function currentFlow(doc: FlowDocument): Flow {
+  const flow = useFlowSession.getState().flow;
+  const base: Flow = flow ?? { schema: 1, id: "draft", name: "", description: "", enabled: false, trigger: null, steps: [], edges: [], layout: {} };
+  return flowWithDocument(base, doc);
+}
+
+function asText(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? item : JSON.stringify(item))).join(", ");
+  return JSON.stringify(value);
+}
+
+/** Inserts `text` into an input at its cursor (or at the end) and returns the new value. */
+function insertAtCursor(element: HTMLInputElement | HTMLTextAreaElement | null, value: string, text: string): string {
+  const start = element?.selectionStart ?? value.length;
+  const end = element?.selectionEnd ?? value.length;
+  return value.slice(0, start) + text + value.slice(end);
+}
+
+interface FieldProps {
+  nodeId: string;
+  field: FieldSchema;
+  value: JsonValue | undefined;
+  onChange: (value: JsonValue | undefined) => void;
+  flow: () => Flow;
+}
+
+function FieldControl({ nodeId, field, value, onChange, flow }: FieldProps) {
+  const id = fieldDomId(nodeId, field.name);
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const describedBy = field.help || HELP[field.type] ? `${id}-help` : undefined;
+  const common = { id, "aria-describedby": describedBy, "aria-required": field.required || undefined, className: "field-input" };
+
+  switch (field.type) {
+    case "enum":
+      return (
+        <select {...common} value={asText(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)}>
+          {(!field.required || value === undefined) && <option value="">— choose —</option>}
+          {field.enumValues.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      );
+    case "number":
+      return (
+        <input
+          {...common}
+          type="number"
+          min={field.minimum}
+          value={typeof value === "number" ? value : asText(value)}
+          onChange={(event) => onChange(event.target.value === "" ? undefined : Number(event.target.value))}
+        />
+      );
+    case "bool":
+      return <input {...common} className="field-checkbox" type="checkbox" checked={value === true} onChange={(event) => onChange(event.target.checked)} />;
+    case "template":
+    case "expression": {
+      const text = asText(value);
+      const multiline = field.type === "template" && /body|message|text/i.test(field.name);
+      return (
+        <div className="field-with-picker">
+          {multiline ? (
+            <textarea {...common} ref={ref} rows={4} value={text} onChange={(event) => onChange(event.target.value)} />
+          ) : (
+            <input {...common} ref={ref} className="field-input mono" value={text} onChange={(event) => onChange(event.target.value)} />
+          )}
+          <DynamicContentPicker
+            flow={flow}
+            nodeId={nodeId}
+            fieldLabel={field.label}
+            onPick={(output) => onChange(insertAtCursor(ref.current, text, field.type === "template" ? `{{ ${output.reference} }}` : output.reference))}
+          />
+        </div>
+      );
+    }
+    default:
+      return <input {...common} value={asText(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} />;
+  }
+}
+
+function NodeForm({ nodeId, spec, inputs, flow }: { nodeId: string; spec: NodeKindSpec; inputs: Record<string, JsonValue>; flow: () => Flow }) {
+  const updateNodeInputs = useEditorStore((state) => state.updateNodeInputs);
+  const diagnostics = useEditorStore((state) => state.diagnostics);
+  return (
+    <form className="inspector-form" onSubmit={(event) => event.preventDefault()} aria-label={`${spec.title} settings`}>
+      {spec.inputs.length === 0 && <p className="menu-note">This step has nothing to configure.</p>}
+      {spec.inputs.map((field) => {
+        const problems = diagnostics.filter((d) => d.nodeId === nodeId && d.field === field.name);
+        const id = fieldDomId(nodeId, field.name);
+        const help = field.help || HELP[field.type];
+        const onChange = (value: JsonValue | undefined) => updateNodeInputs(nodeId, { [field.name]: value });
+        if (spec.kind === "condition" && field.name === "expression") {
+          return (
+            <div key={field.name} className={`field${problems.length ? " has-problem" : ""}`} data-testid={`field-${field.name}`}>
+              <span className="field-label">
+                {field.label}
+                {field.required && <span className="required" aria-label="required">*</span>}
+              </span>
+              <ConditionBuilder nodeId={nodeId} expression={asText(inputs[field.name])} onChange={(text) => onChange(text)} flow={flow} fieldId={id} />
+              {help && <p className="field-help" id={`${id}-help`}>{help}</p>}
+              {problems.map((problem, index) => (
+                <p key={index} className="field-problem">
+                  {problem.message}
+                </p>
+              ))}
+            </div>
+          );
+        }
+        return (
+          <div key={field.name} className={`field${field.type === "bool" ? " field-bool" : ""}${problems.length ? " has-problem" : ""}`} data-testid={`field-${field.name}`}>
+            <label className="field-label" htmlFor={id}>
+              {field.label}
+              {field.required && (
+                <span className="required" aria-label="required" title="Required">
+                  *
+                </span>
+              )}
+            </label>
+            <FieldControl nodeId={nodeId} field={field} value={inputs[field.name]} onChange={onChange} flow={flow} />
+            {help && (
+              <p className="field-help" id={`${id}-help`}>
+                {help}
+              </p>
+            )}
+            {problems.map((problem, index) => (
+              <p key={index} className="field-problem">
+                {problem.message}
+              </p>
+            ))}
+          </div>
+        );
+      })}
+    </form>
+  );
+}
+
+function useFieldFocus(container: RefObject<HTMLElement | null>) {
+  const fieldFocus = useEditorStore((state) => state.fieldFocus);
+  useEffect(() => {
+    if (!fieldFocus) return;
+    // Wait for the node's form to render.
+    const timer = window.setTimeout(() => {
+      const target =
+        (fieldFocus.field && document.getElementById(fieldDomId(fieldFocus.nodeId, fieldFocus.field))) ||
+        container.current?.querySelector<HTMLElement>("input, select, textarea");
+      target?.focus();
+    }, 0);
+    return () => window.clearTimeout(timer);
+  }, [fieldFocus, container]);
+}
+
+/** The side panel: the selected node's form (from its kind's schema) and the flow's problems. */
+export function Inspector() {
+  const doc = useEditorStore((state) => state.doc);
+  const selected = useEditorStore((state) => state.selectedNodeIds);
+  const kinds = useKindsStore((state) => state.kinds);
+  const status = useKindsStore((state) => state.status);
+  const load = useKindsStore((state) => state.load);
+  const container = useRef<HTMLElement>(null);
+  const [, force] = useState(0);
+  useEffect(() => {
+    void load().then(() => force((n) => n + 1));
+  }, [load]);
+  useFieldFocus(container);
+  const flow = useCallback(() => currentFlow(useEditorStore.getState().doc), []);
+
+  const [nodeId] = selected.size === 1 ? [...selected] : [];
+  const node = nodeId === TRIGGER_ID ? doc.trigger : doc.steps.find((step) => step.id === nodeId);
+  const spec = node ? kinds.find((candidate) => candidate.kind === node.kind) : undefined;
+
+  return (
+    <aside ref={container} className="inspector" aria-label="Inspector" data-testid="inspector">
+      <div className="inspector-body">
+        {!node && <p className="inspector-empty">{selected.size > 1 ? `${selected.size} nodes selected.` : "Select a node to configure it."}</p>}
+        {node && nodeId && (
+          <>
+            <header className="inspector-header">
+              <h2 className="inspector-title">{node.title}</h2>
+              <p className="inspector-kind">
+                {spec?.title ?? node.kind}
+                {spec?.changesTenant && <span className="shield"> ⚠ changes the tenant</span>}
+              </p>
+              {spec?.description && <p className="field-help">{spec.description}</p>}
+            </header>
+            {spec ? (
+              <NodeForm key={nodeId} nodeId={nodeId} spec={spec} inputs={node.inputs} flow={flow} />
+            ) : (
+              <p className="menu-note">{status === "error" ? "The node kinds could not be loaded." : status === "ready" ? `Unknown kind ${node.kind}.` : "Loading…"}</p>
+            )}
+          </>
+        )}
+      </div>
+      <ProblemsList />
+    </aside>
+  );
+}
