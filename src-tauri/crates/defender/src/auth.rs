@@ -81,10 +81,9 @@ impl TokenCache {
             return Ok(current.token.clone());
         }
         let (token, lifetime) = self.fetch().await?;
-        let margin = MAX_MARGIN.min(lifetime / 10);
         *cached = Some(Cached {
             token: token.clone(),
-            refresh_at: Instant::now() + lifetime.saturating_sub(margin),
+            refresh_at: Instant::now() + reuse_for(lifetime),
         });
         Ok(token)
     }
@@ -124,6 +123,12 @@ impl TokenCache {
     }
 }
 
+/// How long a token of `lifetime` is reused: until 5 minutes before expiry, or a tenth of the
+/// lifetime before it for tokens shorter than 50 minutes.
+pub(crate) fn reuse_for(lifetime: Duration) -> Duration {
+    lifetime.saturating_sub(MAX_MARGIN.min(lifetime / 10))
+}
+
 fn token_error(
     error: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
 ) -> TokenError {
@@ -148,5 +153,31 @@ fn token_error(
             description: None,
             transport: false,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_refreshed_five_minutes_or_a_tenth_early() {
+        // The documented hour: refreshed 5 minutes before expiry.
+        assert_eq!(
+            reuse_for(Duration::from_secs(3599)),
+            Duration::from_secs(3299)
+        );
+        // 50 minutes and up: still 5 minutes.
+        assert_eq!(
+            reuse_for(Duration::from_secs(3000)),
+            Duration::from_secs(2700)
+        );
+        // Short tokens (the emulator's, in tests): a tenth of the lifetime.
+        assert_eq!(reuse_for(Duration::from_secs(60)), Duration::from_secs(54));
+        assert_eq!(
+            reuse_for(Duration::from_secs(2)),
+            Duration::from_millis(1800)
+        );
+        assert_eq!(reuse_for(Duration::ZERO), Duration::ZERO);
     }
 }

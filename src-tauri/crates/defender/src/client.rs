@@ -935,18 +935,12 @@ impl<T: DeserializeOwned> Pager<T> {
         let page: ODataList<T> = self.client.get(self.operation, url.clone()).await?;
         let received = u32::try_from(page.value.len()).unwrap_or(u32::MAX);
         if let Some(link) = page.next_link.filter(|link| !link.is_empty()) {
-            let next = url
-                .join(&link)
-                .map_err(|_| DefenderError::ForeignNextLink {
-                    operation: self.operation,
-                    link: link.clone(),
-                })?;
-            if next.origin() != self.client.inner.api.origin() {
+            let Some(next) = resolve_next_link(&url, &self.client.inner.api, &link) else {
                 return Err(DefenderError::ForeignNextLink {
                     operation: self.operation,
                     link,
                 });
-            }
+            };
             self.next = Some(next);
         } else if received >= self.page_size && received > 0 {
             self.skip = self.skip.saturating_add(received);
@@ -978,9 +972,61 @@ impl<T: DeserializeOwned> Pager<T> {
     }
 }
 
+/// `@odata.nextLink` resolved against the page it came with: absolute, absolute-path (`/api/...`)
+/// or query-only (`?$skip=...`). `None` when it is invalid or leaves the API's origin (the token is
+/// never sent elsewhere).
+fn resolve_next_link(current: &Url, api: &Url, link: &str) -> Option<Url> {
+    let next = current.join(link).ok()?;
+    (next.origin() == api.origin()).then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_links_resolve_absolute_and_relative_and_stay_on_the_api_host() {
+        let api = Url::parse("https://api.security.microsoft.com").unwrap();
+        let current =
+            Url::parse("https://api.security.microsoft.com/api/alerts?$top=2&$filter=x").unwrap();
+        let absolute = "https://api.security.microsoft.com/api/alerts?$top=2&$skip=2";
+        assert_eq!(
+            resolve_next_link(&current, &api, absolute)
+                .unwrap()
+                .as_str(),
+            absolute
+        );
+        assert_eq!(
+            resolve_next_link(&current, &api, "/api/alerts?$skip=4")
+                .unwrap()
+                .as_str(),
+            "https://api.security.microsoft.com/api/alerts?$skip=4"
+        );
+        assert_eq!(
+            resolve_next_link(&current, &api, "?$top=2&$skip=6")
+                .unwrap()
+                .as_str(),
+            "https://api.security.microsoft.com/api/alerts?$top=2&$skip=6"
+        );
+        assert!(resolve_next_link(&current, &api, "https://evil.example/api/alerts").is_none());
+        assert!(
+            resolve_next_link(
+                &current,
+                &api,
+                "http://api.security.microsoft.com/api/alerts"
+            )
+            .is_none(),
+            "a downgrade to http is another origin"
+        );
+        let local = Url::parse("http://127.0.0.1:8080").unwrap();
+        let page = Url::parse("http://127.0.0.1:8080/api/machines?$top=1").unwrap();
+        assert_eq!(
+            resolve_next_link(&page, &local, "http://127.0.0.1:8080/api/machines?$skip=1")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080/api/machines?$skip=1"
+        );
+    }
 
     #[test]
     fn list_query_builds_the_odata_options() {

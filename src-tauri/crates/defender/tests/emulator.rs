@@ -326,6 +326,10 @@ async fn throttled_calls_wait_for_retry_after_then_succeed() {
             .await
             .unwrap();
         assert_eq!(page.value.len(), 2);
+        eprintln!(
+            "429 with Retry-After: 1 then 200 after {:?}",
+            started.elapsed()
+        );
         assert!(
             started.elapsed() >= Duration::from_secs(1),
             "Retry-After honoured: {:?}",
@@ -398,11 +402,16 @@ async fn timeouts_are_retried_and_typed() {
             delay_ms: 2000,
             ..fault("/api/machines")
         });
+        let started = Instant::now();
         let page = client
             .list_machines(&ListQuery::new().top(1))
             .await
             .unwrap();
         assert_eq!(page.value.len(), 1);
+        eprintln!(
+            "a 2 s delay against a 300 ms timeout: timed out, retried, answered in {:?}",
+            started.elapsed()
+        );
 
         config.retry = RetryPolicy::disabled();
         let strict = DefenderClient::new(&config).unwrap();
@@ -466,7 +475,7 @@ async fn pages_through_25000_alerts() {
             3,
             "pages of 10,000"
         );
-        println!("paged 25,000 alerts in {elapsed:?}");
+        eprintln!("paged 25,000 alerts in {elapsed:?}");
 
         // Smaller pages through the pager, with a filter kept across pages.
         let mut pager =
@@ -533,7 +542,7 @@ async fn a_thousand_queued_calls_never_see_a_429() {
             .iter()
             .filter(|record| record.status == 429)
             .count();
-        println!("1,000 calls in {elapsed:?}, {throttled} answered 429");
+        eprintln!("1,000 calls in {elapsed:?}, {throttled} answered 429");
         assert!(
             failures.is_empty(),
             "{} failures, first: {:?}",
