@@ -112,7 +112,7 @@ fn broken_files_get_a_clear_message_not_a_panic() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("limit"), "{}", stdout(&output));
 
-    std::fs::write(&broken, "[".repeat(100_000)).unwrap();
+    std::fs::write(&broken, format!("{{\"extra\": {}", "[".repeat(100_000))).unwrap();
     let output = flowguard(&db, &["validate", "--json", broken.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let parsed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();

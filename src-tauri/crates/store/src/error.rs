@@ -47,6 +47,8 @@ pub enum StoreError {
         flow_id: String,
         count: usize,
         summary: String,
+        /// Every error, each naming its node and field.
+        diagnostics: Vec<flowguard_model::Diagnostic>,
     },
     #[error("a flow with id {0} already exists")]
     FlowExists(String),

@@ -215,29 +215,41 @@ impl Store {
     }
 
     /// Turns a flow on or off. Turning on a flow with validation errors is refused, naming them.
+    /// The check and the switch are one transaction, so a version saved in between cannot be
+    /// switched on unchecked.
     pub fn set_enabled(&self, flow_id: &str, enabled: bool) -> Result<(), StoreError> {
-        let stored = self
-            .get_flow(flow_id)?
-            .ok_or_else(|| StoreError::FlowNotFound(flow_id.to_owned()))?;
-        if enabled {
-            let diagnostics = validate(&stored.flow);
-            if has_errors(&diagnostics) {
-                let errors: Vec<Diagnostic> = diagnostics
+        self.transaction(|tx| {
+            let document: Option<String> = tx
+                .query_row(
+                    "SELECT v.document FROM flows f
+                     JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current_version
+                     WHERE f.id = ?1",
+                    [flow_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let document = document.ok_or_else(|| StoreError::FlowNotFound(flow_id.to_owned()))?;
+            if enabled {
+                let flow: Flow = serde_json::from_str(&document)?;
+                let errors: Vec<Diagnostic> = validate(&flow)
                     .into_iter()
                     .filter(|d| d.severity == flowguard_model::Severity::Error)
                     .collect();
-                return Err(StoreError::InvalidFlow {
-                    flow_id: flow_id.to_owned(),
-                    count: errors.len(),
-                    summary: summary_of(&errors),
-                });
+                if !errors.is_empty() {
+                    return Err(StoreError::InvalidFlow {
+                        flow_id: flow_id.to_owned(),
+                        count: errors.len(),
+                        summary: summary_of(&errors),
+                        diagnostics: errors,
+                    });
+                }
             }
-        }
-        self.connection().execute(
-            "UPDATE flows SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
-            params![flow_id, enabled, now()],
-        )?;
-        Ok(())
+            tx.execute(
+                "UPDATE flows SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
+                params![flow_id, enabled, now()],
+            )?;
+            Ok(())
+        })
     }
 
     /// Deletes a flow and its versions (its past runs stay, for the record).

@@ -134,7 +134,22 @@ fn a_draft_with_errors_is_saved_but_cannot_be_enabled() {
     assert!(!outcome.enabled, "saved as a draft");
     assert!(flowguard_model::has_errors(&outcome.diagnostics));
     let error = store.set_enabled(&flow.id, true).unwrap_err();
-    assert!(matches!(error, StoreError::InvalidFlow { .. }), "{error}");
+    let StoreError::InvalidFlow {
+        ref diagnostics,
+        count,
+        ..
+    } = error
+    else {
+        panic!("{error}");
+    };
+    assert_eq!(diagnostics.len(), count);
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d.is_error() && (d.node_id.is_some() || d.field.is_some())),
+        "every error names where it is: {diagnostics:?}"
+    );
+    assert!(!store.get_flow(&flow.id).unwrap().unwrap().flow.enabled);
     assert!(
         error.to_string().contains("email_review"),
         "names the problem node: {error}"

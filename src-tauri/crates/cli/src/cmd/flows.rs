@@ -128,15 +128,9 @@ pub fn run(store: &Store, command: &FlowsCommand) -> anyhow::Result<ExitCode> {
                 println!("enabled flow {id}");
                 Ok(ExitCode::SUCCESS)
             }
-            Err(flowguard_store::StoreError::InvalidFlow { .. }) => {
-                let stored = store
-                    .get_flow(id)?
-                    .with_context(|| format!("there is no flow {id}"))?;
+            Err(flowguard_store::StoreError::InvalidFlow { diagnostics, .. }) => {
                 println!("flow {id} cannot be enabled until these problems are fixed:");
-                for diagnostic in flowguard_model::validate(&stored.flow)
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                {
+                for diagnostic in diagnostics {
                     println!("  {diagnostic}");
                 }
                 Ok(ExitCode::from(1))
