@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useRef, type RefObject } from "react";
 import type { Flow, NodeKindSpec } from "../ipc/client";
 import type { FieldSchema } from "../ipc/bindings/FieldSchema";
 import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
@@ -184,9 +184,8 @@ export function Inspector() {
   const status = useKindsStore((state) => state.status);
   const load = useKindsStore((state) => state.load);
   const container = useRef<HTMLElement>(null);
-  const [, force] = useState(0);
   useEffect(() => {
-    void load().then(() => force((n) => n + 1));
+    void load();
   }, [load]);
   useFieldFocus(container);
   const flow = useCallback(() => currentFlow(useEditorStore.getState().doc), []);

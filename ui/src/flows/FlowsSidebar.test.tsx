@@ -1,0 +1,141 @@
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { invoke } from "@tauri-apps/api/core";
+import { FlowsSidebar } from "./FlowsSidebar";
+import { FlowHeader } from "./FlowHeader";
+import { resetFlowSession, startAutosave, useFlowSession } from "../state/flowSession";
+import { resetEditor, useEditorStore } from "../state/editorStore";
+import type { Flow, FlowSummary } from "../ipc/client";
+import { routeInvoke } from "../test/ipcMock";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+function flow(id: string, name: string): Flow {
+  return {
+    schema: 1,
+    id,
+    name,
+    description: "",
+    enabled: false,
+    trigger: { kind: "manual", title: "Run manually", inputs: {} },
+    steps: [],
+    edges: [],
+    layout: { trigger: { x: 0, y: 0 } },
+  };
+}
+
+const summary = (f: Flow, problems = 0): FlowSummary => ({ id: f.id, name: f.name, enabled: f.enabled, version: 1, problems, updatedAt: "2026-11-25T06:00:00Z" });
+
+/** A tiny fake of the store behind the commands. */
+function fakeBackend(initial: Flow[]) {
+  const flows = new Map(initial.map((f) => [f.id, f]));
+  routeInvoke({
+    list_flows: () => [...flows.values()].map((f) => summary(f, f.id === "broken" ? 2 : 0)),
+    get_flow: (args) => ({ flow: flows.get(args?.id as string), version: 1, updatedAt: "", diagnostics: [] }),
+    list_templates: () => [{ name: "isolate-high-severity", title: "Isolate on High", description: "A template" }],
+    create_flow: (args) => {
+      const created = flow(args?.template ? "isolate-on-high" : "untitled-flow", args?.template ? "Isolate on High" : "Untitled flow");
+      flows.set(created.id, created);
+      return created;
+    },
+    delete_flow: (args) => {
+      const deleted = flows.get(args?.id as string);
+      flows.delete(args?.id as string);
+      return deleted;
+    },
+    save_flow: (args) => {
+      const saved = args?.flow as Flow;
+      flows.set(saved.id, saved);
+      return { version: 2, newVersion: true, enabled: false, diagnostics: [] };
+    },
+    set_flow_enabled: () => {
+      throw { kind: "invalid_input", message: "the flow cannot be enabled until its 1 problem(s) are fixed: isolate: Machine id is required" };
+    },
+  });
+  return flows;
+}
+
+beforeEach(() => {
+  vi.mocked(invoke).mockReset();
+  resetFlowSession();
+  resetEditor();
+});
+
+describe("Flows sidebar", () => {
+  it("lists the flows with their enabled state and problem count, and opens one", async () => {
+    fakeBackend([flow("alpha", "Alpha"), { ...flow("broken", "Broken") }]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    expect(screen.getByRole("button", { name: "Open Alpha (disabled)" })).toBeInTheDocument();
+    expect(screen.getByTestId("flow-problems-broken")).toHaveTextContent("2");
+    fireEvent.click(screen.getByRole("button", { name: /Open Alpha/ }));
+    await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe("alpha"));
+    expect(useEditorStore.getState().doc.trigger?.kind).toBe("manual");
+  });
+
+  it("creates a flow from a template and opens it", async () => {
+    fakeBackend([]);
+    render(<FlowsSidebar />);
+    fireEvent.click(screen.getByTestId("flow-new"));
+    fireEvent.click(await screen.findByTestId("new-flow-template-isolate-high-severity"));
+    await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe("isolate-on-high"));
+    expect(invoke).toHaveBeenCalledWith("create_flow", { template: "isolate-high-severity", name: "" });
+    expect(await screen.findByRole("button", { name: /Open Isolate on High/ })).toBeInTheDocument();
+  });
+
+  it("deletes after confirmation and Undo saves the flow again", async () => {
+    const backend = fakeBackend([flow("alpha", "Alpha"), flow("beta", "Beta")]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    fireEvent.click(screen.getByTestId("flow-delete-alpha"));
+    expect(backend.has("alpha")).toBe(true);
+    fireEvent.click(screen.getByTestId("confirm-delete"));
+    await waitFor(() => expect(screen.queryByRole("button", { name: /Open Alpha/ })).toBeNull());
+    expect(backend.has("alpha")).toBe(false);
+    expect(screen.getByTestId("undo-toast")).toHaveTextContent("Deleted “Alpha”");
+    fireEvent.click(screen.getByTestId("undo-delete"));
+    await screen.findByRole("button", { name: /Open Alpha/ });
+    expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ id: "alpha", name: "Alpha" }) });
+    expect(backend.has("alpha")).toBe(true);
+  });
+
+  it("shows why enabling was refused", async () => {
+    fakeBackend([flow("alpha", "Alpha")]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    fireEvent.click(screen.getByTestId("flow-enabled-alpha"));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("cannot be enabled");
+    expect(alert).toHaveTextContent("Machine id is required");
+  });
+});
+
+describe("Autosave", () => {
+  it("saves the open flow after edits and shows the state", async () => {
+    vi.useFakeTimers();
+    try {
+      fakeBackend([flow("alpha", "Alpha")]);
+      const stop = startAutosave(600);
+      render(<FlowHeader />);
+      act(() => useFlowSession.getState().openFlow(flow("alpha", "Alpha")));
+      expect(screen.getByTestId("save-status")).toHaveTextContent("Saved ✓");
+      act(() => void useEditorStore.getState().addNode("get_alert", { x: 200, y: 0 }));
+      expect(screen.getByTestId("save-status")).toHaveTextContent("Unsaved");
+      expect(invoke).not.toHaveBeenCalledWith("save_flow", expect.anything());
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(700);
+      });
+      expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ id: "alpha", steps: [expect.objectContaining({ kind: "get_alert" })] }) });
+      expect(screen.getByTestId("save-status")).toHaveTextContent("Saved ✓");
+      fireEvent.change(screen.getByLabelText("Flow name"), { target: { value: "Renamed" } });
+      fireEvent.blur(screen.getByLabelText("Flow name"));
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(700);
+      });
+      expect(invoke).toHaveBeenLastCalledWith("list_flows", undefined);
+      expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ name: "Renamed" }) });
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
+import { Inspector } from "./Inspector";
+import { ConditionBuilder } from "./ConditionBuilder";
+import { DynamicContentPicker } from "./DynamicContentPicker";
+import { parseExpression, toExpression } from "./condition";
+import { resetEditor, useEditorStore } from "../state/editorStore";
+import { useKindsStore, defaultInputs } from "../state/kindsStore";
+import { resetFlowSession } from "../state/flowSession";
+import { seedDocument } from "../state/testFlows";
+import type { Flow } from "../ipc/client";
+import { routeInvoke } from "../test/ipcMock";
+import { KINDS, OUTPUTS } from "../test/fixtures";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const emptyFlow = (): Flow => ({ schema: 1, id: "f", name: "F", description: "", enabled: false, trigger: null, steps: [], edges: [], layout: {} });
+
+beforeEach(() => {
+  routeInvoke({ node_kinds: () => KINDS, available_outputs: () => OUTPUTS });
+  useKindsStore.getState().setKinds(KINDS);
+  resetFlowSession();
+  resetEditor(seedDocument());
+});
+
+describe("Inspector form generation", () => {
+  it("asks to select a node when none is", () => {
+    render(<Inspector />);
+    expect(screen.getByText("Select a node to configure it.")).toBeInTheDocument();
+  });
+
+  it("builds typed fields from the kind's schema: enum as a select, required marker, help", () => {
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const select = screen.getByLabelText(/Isolation type/);
+    expect(select.tagName).toBe("SELECT");
+    expect(within(select).getAllByRole("option").map((o) => o.textContent)).toEqual(["Full", "Selective"]);
+    expect(select).toHaveValue("Full");
+    const isolation = screen.getByTestId("field-isolationType");
+    expect(within(isolation).getByLabelText("required")).toBeInTheDocument();
+    expect(within(screen.getByTestId("field-comment")).queryByLabelText("required")).toBeNull();
+    expect(screen.getByText("Full cuts every connection.")).toBeInTheDocument();
+    expect(select).toHaveAccessibleDescription("Full cuts every connection.");
+    expect(screen.getByLabelText("Only pretend")).toHaveAttribute("type", "checkbox");
+    expect(screen.getByText(/changes the tenant/)).toBeInTheDocument();
+  });
+
+  it("writes the values into the node's inputs, undoably", () => {
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    fireEvent.change(screen.getByLabelText(/Isolation type/), { target: { value: "Selective" } });
+    fireEvent.change(screen.getByLabelText(/Comment/), { target: { value: "contained" } });
+    const step = () => useEditorStore.getState().doc.steps.find((s) => s.id === "isolate_machine");
+    expect(step()?.inputs).toMatchObject({ isolationType: "Selective", comment: "contained" });
+    useEditorStore.getState().undo();
+    expect(step()?.inputs.comment).toBeUndefined();
+    expect(step()?.inputs.isolationType).toBe("Selective");
+  });
+
+  it("new nodes start with the schema's defaults", () => {
+    expect(defaultInputs("isolate_machine")).toEqual({ isolationType: "Full", dryRunOnly: false });
+    resetEditor();
+    const id = useEditorStore.getState().addNode("get_alert", { x: 0, y: 0 });
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs).toEqual({ alertId: "{{trigger.alertId}}" });
+  });
+
+  it("the problems list focuses the node and its field", async () => {
+    useEditorStore.getState().setDiagnostics([{ nodeId: "isolate_machine", field: "machineId", code: "missing_field", message: "Machine id is required", severity: "error" }]);
+    render(<Inspector />);
+    fireEvent.click(screen.getByRole("button", { name: /Machine id is required/ }));
+    expect([...useEditorStore.getState().selectedNodeIds]).toEqual(["isolate_machine"]);
+    await waitFor(() => expect(document.activeElement?.id).toBe("field-isolate_machine-machineId"));
+  });
+});
+
+describe("Dynamic-content picker", () => {
+  it("lists the upstream outputs grouped by step and searchable, and returns the chosen one", async () => {
+    const onPick = vi.fn();
+    render(<DynamicContentPicker flow={emptyFlow} nodeId="isolate_machine" fieldLabel="Machine id" onPick={onPick} />);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    const dialog = await screen.findByRole("dialog");
+    await within(dialog).findByText("Severity");
+    expect(within(dialog).getByRole("group", { name: "New Defender alert" })).toHaveTextContent("Alert ID");
+    expect(within(dialog).getByRole("group", { name: "Get alert" })).toHaveTextContent("Machine ID");
+    expect(within(dialog).getByText("1e5bc9")).toBeInTheDocument();
+    fireEvent.change(within(dialog).getByLabelText("Search outputs"), { target: { value: "machine" } });
+    expect(within(dialog).queryByText("Severity")).toBeNull();
+    fireEvent.click(within(dialog).getByTestId("output-steps.get_alert.machineId"));
+    expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ reference: "steps.get_alert.machineId" }));
+  });
+
+  it("inserts {{ reference }} into a template field at the cursor", async () => {
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const input = screen.getByLabelText(/Machine id/, { selector: "input" });
+    fireEvent.change(input, { target: { value: "id: " } });
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.machineId"));
+    const step = useEditorStore.getState().doc.steps.find((s) => s.id === "isolate_machine");
+    expect(step?.inputs.machineId).toBe("id: {{ steps.get_alert.machineId }}");
+  });
+});
+
+describe("Condition builder", () => {
+  function Harness({ onChange }: { onChange: (text: string) => void }) {
+    const [expression, setExpression] = useState("");
+    return (
+      <ConditionBuilder
+        nodeId="condition"
+        expression={expression}
+        flow={emptyFlow}
+        fieldId="x"
+        onChange={(text) => {
+          setExpression(text);
+          onChange(text);
+        }}
+      />
+    );
+  }
+
+  it("writes steps.get_alert.severity == \"High\" from a picked operand, an operator and a value", async () => {
+    const onChange = vi.fn();
+    render(<Harness onChange={onChange} />);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for the left operand" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.severity"));
+    fireEvent.change(screen.getByLabelText("Right operand"), { target: { value: "High" } });
+    expect(onChange).toHaveBeenLastCalledWith('steps.get_alert.severity == "High"');
+    fireEvent.change(screen.getByLabelText("Operator"), { target: { value: "!=" } });
+    expect(onChange).toHaveBeenLastCalledWith('steps.get_alert.severity != "High"');
+    fireEvent.click(screen.getByTestId("condition-raw-toggle"));
+    expect(screen.getByLabelText("Condition expression")).toHaveValue('steps.get_alert.severity != "High"');
+  });
+
+  it("round-trips the expressions it writes", () => {
+    for (const rule of [
+      { left: "steps.get_alert.severity", operator: "==" as const, right: "High" },
+      { left: "steps.get_alert.title", operator: "contains" as const, right: "ransom" },
+      { left: "steps.get_alert.score", operator: ">" as const, right: "5" },
+    ]) {
+      expect(parseExpression(toExpression(rule))).toEqual(rule);
+    }
+    expect(toExpression({ left: "steps.get_alert.title", operator: "contains", right: "ransom" })).toBe('"ransom" in steps.get_alert.title');
+  });
+});
