@@ -21,6 +21,22 @@ use crate::mail::MailConnections;
 pub const DEFENDER_CONNECTION: &str = "defender:default";
 /// The id of the saved SMTP connection.
 pub const SMTP_CONNECTION: &str = "smtp:default";
+/// The id of the saved Microsoft Graph mail connection.
+pub const GRAPH_CONNECTION: &str = "graph:default";
+
+/// Graph tokens from the same Entra app that talks to Defender (it needs `Mail.Send`).
+struct GraphTokens(DefenderClient);
+
+impl flowguard_email::AccessTokenSource for GraphTokens {
+    fn access_token(&self) -> flowguard_email::TokenFuture<'_> {
+        Box::pin(async move {
+            self.0
+                .token_for_scope(flowguard_email::GRAPH_SCOPE)
+                .await
+                .map_err(|error| error.to_string())
+        })
+    }
+}
 
 /// The variables the environment can set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,7 +231,8 @@ pub async fn connect(
         tracing::warn!("FLOWGUARD_RATE_LIMITS=off: calls to Defender are not rate-limited");
         config.limits = flowguard_defender::RateLimits::unlimited();
     }
-    let defender = LiveDefender::new(DefenderClient::new(&config)?);
+    let client = DefenderClient::new(&config)?;
+    let defender = LiveDefender::new(client.clone());
 
     let from = environment.mail_from.clone().unwrap_or_else(default_from);
     let smtp = if let Some(url) = &environment.smtp_url {
@@ -234,9 +251,24 @@ pub async fn connect(
     } else {
         None
     };
+    let graph = match store.get_connection(GRAPH_CONNECTION)? {
+        Some(saved) => {
+            let sender = saved.config["sender"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            Some(flowguard_email::GraphMailer::new(
+                reqwest::Client::new(),
+                flowguard_email::GRAPH_BASE_URL,
+                &sender,
+                Arc::new(GraphTokens(client)),
+            )?)
+        }
+        None => None,
+    };
     Ok(Connections {
         mode,
         defender,
-        mail: MailConnections { smtp, graph: None },
+        mail: MailConnections { smtp, graph },
     })
 }

@@ -22,6 +22,11 @@ pub fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Template(command) => template::run(command),
         Command::Emulator(args) => emulator::run(args),
         Command::Run(args) => run::run(cli, args),
+        Command::Runs(runs::RunsCommand::Rerun {
+            run_id,
+            from_failed_step,
+            json,
+        }) => run::rerun(cli, run_id, *from_failed_step, *json),
         Command::Runs(command) => runs::run(&cli.open_store()?, command),
         Command::Daemon(args) => daemon::run(cli, args),
     }

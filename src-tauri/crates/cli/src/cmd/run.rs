@@ -109,10 +109,48 @@ async fn run_async(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
         "flowguard: run {run_id} of flow {flow_id}{}",
         if args.dry_run { " (dry run)" } else { "" }
     );
+    see_through(&running, &run_id, lock, args.json).await
+}
 
+/// `flowguard runs rerun RUN_ID [--from-failed-step]`: a new run of a finished one.
+pub fn rerun(
+    cli: &Cli,
+    run_id: &str,
+    from_failed_step: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let database = cli.database_path()?;
+        let lock = match ExecutorLock::acquire(&database, "flowguard runs rerun") {
+            Ok(lock) => Some(lock),
+            Err(LockError::Held { .. }) => None,
+            Err(error) => return Err(error.into()),
+        };
+        let running = super::engine::start(cli, Some(Duration::from_secs(3600))).await?;
+        let new_id = running.engine.rerun(run_id, from_failed_step)?;
+        eprintln!(
+            "flowguard: run {new_id} runs {run_id} again {}",
+            if from_failed_step {
+                "from its failed step"
+            } else {
+                "from the start"
+            }
+        );
+        see_through(&running, &new_id, lock, json).await
+    })
+}
+
+/// Executes the run here (holding the lock), or follows a daemon executing it, then reports.
+async fn see_through(
+    running: &super::engine::Running,
+    run_id: &str,
+    lock: Option<ExecutorLock>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let status = if lock.is_some() {
         let mut events = running.engine.events().subscribe();
-        let printer = (!args.json).then(|| {
+        let printer = (!json).then(|| {
             tokio::spawn(async move {
                 while let Ok(event) = events.recv().await {
                     print_event(&event);
@@ -122,23 +160,20 @@ async fn run_async(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
                 }
             })
         });
-        let status = running.engine.execute(&run_id).await?;
+        let status = running.engine.execute(run_id).await?;
         if let Some(printer) = printer {
             let _ = printer.await;
         }
         status.as_str().to_owned()
     } else {
         eprintln!("flowguard: a daemon is running flows from this database; it runs this one");
-        follow(&running.store, &run_id, !args.json).await?
+        follow(&running.store, run_id, !json).await?
     };
     drop(lock);
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&running.store.get_run(&run_id)?)?
-        );
+    let run = running.store.get_run(run_id)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&run)?);
     } else {
-        let run = running.store.get_run(&run_id)?;
         println!(
             "run {run_id}: {status}{}",
             run.reason.map(|r| format!(": {r}")).unwrap_or_default()

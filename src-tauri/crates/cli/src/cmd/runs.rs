@@ -21,6 +21,17 @@ pub enum RunsCommand {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Run a finished run again: from the start with the flow's current version, or from its
+    /// failed step with the same version, reusing the earlier steps' outputs.
+    Rerun {
+        run_id: String,
+        /// Start at the failed step instead of the beginning.
+        #[arg(long)]
+        from_failed_step: bool,
+        /// Print the new run as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one run with its steps.
     Show {
         run_id: String,
@@ -57,6 +68,9 @@ pub fn run(store: &Store, command: &RunsCommand) -> anyhow::Result<ExitCode> {
                 );
             }
             Ok(ExitCode::SUCCESS)
+        }
+        RunsCommand::Rerun { .. } => {
+            unreachable!("dispatched to run::rerun, which needs the engine")
         }
         RunsCommand::Show { run_id, json } => {
             let run = store.get_run(run_id)?;

@@ -1,0 +1,128 @@
+//! `flowguard run` then `flowguard runs rerun --from-failed-step` against the emulator.
+
+use std::process::{Command, Output};
+
+use serde_json::json;
+
+use flowguard_emulator::{Emulator, EmulatorConfig, EmulatorHandle, FaultSpec};
+
+fn flowguard(dir: &std::path::Path, emulator: &EmulatorHandle, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowguard"))
+        .args(args)
+        .env("FLOWGUARD_DB", dir.join("flowguard.db"))
+        .env("FLOWGUARD_DATA_DIR", dir)
+        .env("FLOWGUARD_SECRETS", "file")
+        .env("FLOWGUARD_TENANT_ID", emulator.tenant_id())
+        .env("FLOWGUARD_CLIENT_ID", emulator.client_id())
+        .env("FLOWGUARD_CLIENT_SECRET", emulator.client_secret())
+        .env("FLOWGUARD_API_URL", emulator.base_url())
+        .env("FLOWGUARD_LOGIN_URL", emulator.base_url())
+        .env(
+            "FLOWGUARD_SMTP_URL",
+            format!("smtp://{}", emulator.smtp_addr()),
+        )
+        .env("FLOWGUARD_MAIL_FROM", "flowguard@contoso.com")
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_run_runs_again_from_its_failed_step() {
+    let emulator = Emulator::start(EmulatorConfig {
+        alerts: 0,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let alert = emulator.create_alert(json!({ "severity": "High" }));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.flow.json");
+    std::fs::write(
+        &file,
+        flowguard_model::templates::get("isolate-high-severity")
+            .unwrap()
+            .to_canonical_json(),
+    )
+    .unwrap();
+    emulator.add_fault(FaultSpec {
+        path_contains: "/isolate".into(),
+        method: Some("POST".into()),
+        status: Some(403),
+        delay_ms: 0,
+        malformed_body: false,
+        retry_after: None,
+        count: 1,
+    });
+
+    let first = flowguard(
+        dir.path(),
+        &emulator,
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--alert-id",
+            alert["id"].as_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "the run fails: {}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    let failed: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(failed["status"], "failed");
+    let run_id = failed["id"].as_str().unwrap();
+
+    let again = flowguard(
+        dir.path(),
+        &emulator,
+        &["runs", "rerun", run_id, "--from-failed-step", "--json"],
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let rerun: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(rerun["status"], "succeeded");
+    assert_eq!(rerun["rerun_of"], run_id);
+    assert_eq!(rerun["flow_version"], failed["flow_version"]);
+    let step = |id: &str| {
+        rerun["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["step_id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    // The steps before the failure were reused, not run again.
+    assert_eq!(
+        step("get_alert")["started_at"],
+        failed["steps"][0]["started_at"]
+    );
+    let gets = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/alerts/"))
+        .count();
+    assert_eq!(gets, 1, "the alert was fetched once, by the first run");
+    let isolations: Vec<u16> = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/isolate"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(isolations, [403, 201]);
+
+    let shown = flowguard(dir.path(), &emulator, &["runs", "show", run_id]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("✗ isolate") && text.contains("Forbidden"),
+        "{text}"
+    );
+}
