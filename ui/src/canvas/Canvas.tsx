@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, type DragEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, type DragEvent, type ReactNode } from "react";
 import {
   Background,
   Controls,
@@ -74,6 +74,14 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
     window.requestAnimationFrame(() => void fitView(FIT_OPTIONS));
   }, [tidyStore, fitView]);
   useEditorShortcuts({ fit, tidy });
+
+  // A newly opened flow is shown whole (after React Flow has measured its nodes).
+  const loadCount = useEditorStore((state) => state.loadCount);
+  useEffect(() => {
+    if (loadCount === 0) return;
+    const timer = window.setTimeout(() => void fitView(FIT_OPTIONS), 60);
+    return () => window.clearTimeout(timer);
+  }, [loadCount, fitView]);
 
   /** Click or Enter on a palette entry: the new node goes near the middle of what is visible. */
   const addAtCentre = useCallback(

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { errorText, ipc, type FlowSummary, type TemplateInfo } from "../ipc/client";
 import { useFlowSession } from "../state/flowSession";
 
@@ -10,6 +10,16 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
   const [templates, setTemplates] = useState<TemplateInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A click anywhere else closes the menu.
+    const onPointerDown = (event: MouseEvent) => {
+      const target = event.target as Element | null;
+      if (menu.current && target && !menu.current.contains(target) && !target.closest("[data-testid=flow-new]")) onClose();
+    };
+    document.addEventListener("mousedown", onPointerDown);
+    return () => document.removeEventListener("mousedown", onPointerDown);
+  }, [onClose]);
   useEffect(() => {
     let cancelled = false;
     ipc
@@ -27,6 +37,7 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
   };
   return (
     <div
+      ref={menu}
       className="new-flow-menu"
       role="menu"
       aria-label="New flow"
@@ -48,11 +59,10 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
           role="menuitem"
           className="menu-item"
           data-testid={`new-flow-template-${template.name}`}
-          title={template.description}
           onClick={() => choose(template.name)}
         >
           <span className="menu-item-title">{template.title}</span>
-          <span className="menu-item-help">From a template</span>
+          <span className="menu-item-help">{template.description}</span>
         </button>
       ))}
     </div>
@@ -143,10 +153,10 @@ function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
           ✎
         </button>
         <button type="button" className="icon-button" aria-label={`Duplicate ${summary.name}`} title="Duplicate" data-testid={`flow-duplicate-${summary.id}`} onClick={() => void duplicate(summary.id)}>
-          ⧉
+          ❐
         </button>
         <button type="button" className="icon-button danger" aria-label={`Delete ${summary.name}`} title="Delete" data-testid={`flow-delete-${summary.id}`} onClick={() => setMode("confirming")}>
-          🗑
+          ✕
         </button>
       </div>
       {mode === "confirming" && (
@@ -194,6 +204,7 @@ export function FlowsSidebar() {
   const error = useFlowSession((state) => state.error);
   const clearError = useFlowSession((state) => state.clearError);
   const [menuOpen, setMenuOpen] = useState(false);
+  const closeMenu = useCallback(() => setMenuOpen(false), []);
 
   return (
     <section className="flows-sidebar" aria-label="Flows" data-testid="flows-sidebar">
@@ -203,7 +214,7 @@ export function FlowsSidebar() {
           + New
         </button>
       </div>
-      {menuOpen && <NewFlowMenu onClose={() => setMenuOpen(false)} />}
+      {menuOpen && <NewFlowMenu onClose={closeMenu} />}
       {error && (
         <div className="sidebar-error" role="alert" data-testid="flows-error">
           <span>{error}</span>

@@ -69,6 +69,8 @@ export interface EditorState {
   renamingNodeId: string | null;
   /** The last request to focus a node's field in the inspector. */
   fieldFocus: FieldFocus | null;
+  /** Increases each time a document is loaded (the canvas fits the view to it). */
+  loadCount: number;
 }
 
 export interface EditorActions {
@@ -127,6 +129,7 @@ export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorS
     renamingNodeId: null,
     diagnostics: [],
     fieldFocus: null,
+    loadCount: 0,
   };
 }
 
@@ -170,7 +173,7 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
     ...initialEditorState(),
 
     loadDocument(doc) {
-      set({ ...initialEditorState(doc), clipboard: get().clipboard });
+      set({ ...initialEditorState(doc), clipboard: get().clipboard, loadCount: get().loadCount + 1 });
     },
 
     addNode(kind, position) {
