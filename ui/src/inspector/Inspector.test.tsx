@@ -142,3 +142,19 @@ describe("Condition builder", () => {
     expect(toExpression({ left: "steps.get_alert.title", operator: "contains", right: "ransom" })).toBe('"ransom" in steps.get_alert.title');
   });
 });
+
+describe("Trigger kind", () => {
+  it("changes what starts the flow, undoably, with the new kind's defaults", () => {
+    useKindsStore.getState().setKinds([
+      ...KINDS,
+      { kind: "alert_created", title: "New alert", description: "", category: "trigger", changesTenant: false, inputs: [{ name: "minimumSeverity", label: "Minimum severity", type: "enum", required: false, enumValues: ["low", "medium", "high"], help: "", default: "medium" }], outputs: [], ports: [] },
+      { kind: "manual", title: "Run manually", description: "", category: "trigger", changesTenant: false, inputs: [], outputs: [], ports: [] },
+    ]);
+    useEditorStore.getState().select(["trigger"]);
+    render(<Inspector />);
+    fireEvent.change(screen.getByTestId("trigger-kind"), { target: { value: "manual" } });
+    expect(useEditorStore.getState().doc.trigger).toMatchObject({ kind: "manual", title: "Run manually", inputs: {} });
+    useEditorStore.getState().undo();
+    expect(useEditorStore.getState().doc.trigger?.kind).toBe("alert_created");
+  });
+});

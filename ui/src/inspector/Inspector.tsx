@@ -161,6 +161,35 @@ function NodeForm({ nodeId, spec, inputs, flow }: { nodeId: string; spec: NodeKi
   );
 }
 
+function TriggerKindSelect({ current, kinds }: { current: string; kinds: readonly NodeKindSpec[] }) {
+  const setTriggerKind = useEditorStore((state) => state.setTriggerKind);
+  const triggers = kinds.filter((kind) => kind.category === "trigger");
+  if (triggers.length === 0) return null;
+  return (
+    <div className="field trigger-kind">
+      <label className="field-label" htmlFor="trigger-kind">
+        Starts when
+      </label>
+      <select
+        id="trigger-kind"
+        className="field-input"
+        data-testid="trigger-kind"
+        value={current}
+        onChange={(event) => {
+          const spec = triggers.find((kind) => kind.kind === event.target.value);
+          setTriggerKind(event.target.value, spec?.title);
+        }}
+      >
+        {triggers.map((kind) => (
+          <option key={kind.kind} value={kind.kind}>
+            {kind.title}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function useFieldFocus(container: RefObject<HTMLElement | null>) {
   const fieldFocus = useEditorStore((state) => state.fieldFocus);
   useEffect(() => {
@@ -208,6 +237,7 @@ export function Inspector() {
               </p>
               {spec?.description && <p className="field-help">{spec.description}</p>}
             </header>
+            {nodeId === TRIGGER_ID && <TriggerKindSelect current={node.kind} kinds={kinds} />}
             {spec ? (
               <NodeForm key={nodeId} nodeId={nodeId} spec={spec} inputs={node.inputs} flow={flow} />
             ) : (

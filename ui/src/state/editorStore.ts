@@ -107,6 +107,8 @@ export interface EditorActions {
   setDiagnostics(diagnostics: readonly Diagnostic[]): void;
   /** Changes some inputs of a node (the inspector's form); one undo step. */
   updateNodeInputs(nodeId: string, patch: InputsPatch): void;
+  /** Changes what starts the flow (a new alert, a schedule, Run now); the inputs start over at the kind's defaults. */
+  setTriggerKind(kind: string, title?: string): void;
   /** Selects a node and asks the inspector to focus one of its fields. */
   focusField(nodeId: string, field: string | null): void;
 }
@@ -432,6 +434,12 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       if (!step) return;
       const inputs = apply(step.inputs);
       if (inputs) commit({ ...doc, steps: doc.steps.map((s) => (s.id === nodeId ? { ...s, inputs } : s)) });
+    },
+
+    setTriggerKind(kind, title) {
+      const { doc } = get();
+      if (!doc.trigger || doc.trigger.kind === kind) return;
+      commit({ ...doc, trigger: { ...doc.trigger, kind, title: title ?? doc.trigger.title, inputs: defaultInputs(kind) } });
     },
 
     focusField(nodeId, field) {

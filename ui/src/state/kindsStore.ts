@@ -39,8 +39,9 @@ export function findKindSpec(kind: string): NodeKindSpec | undefined {
 /** The inputs a new node of this kind starts with: every field's default that is not null. */
 export function defaultInputs(kind: string): Record<string, JsonValue> {
   const spec = findKindSpec(kind === "trigger" ? DEFAULT_TRIGGER_KIND : kind);
+  if (!spec) return {};
   const inputs: Record<string, JsonValue> = {};
-  for (const field of spec?.inputs ?? []) {
+  for (const field of spec.inputs) {
     if (field.default !== null && field.default !== undefined) inputs[field.name] = structuredClone(field.default);
   }
   return inputs;
