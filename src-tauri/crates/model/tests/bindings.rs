@@ -71,7 +71,10 @@ fn node_kinds_serialize_for_the_palette() {
 /// or outputs shows up in review as a snapshot diff.
 #[test]
 fn node_kinds_snapshot() {
-    insta::assert_json_snapshot!("node_kinds", flowguard_model::node_kinds());
+    // Keys sorted explicitly: another crate in the workspace may turn on serde_json's
+    // `preserve_order`, and the snapshot must not depend on which crates are built together.
+    let value = serde_json::to_value(flowguard_model::node_kinds()).expect("kinds serialize");
+    insta::assert_snapshot!("node_kinds", flowguard_model::canonical_json(&value));
 }
 
 /// The seed template's email on the true branch may use the trigger, Get alert, the condition
