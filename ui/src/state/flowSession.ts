@@ -14,6 +14,8 @@ export type SaveStatus = "saved" | "saving" | "unsaved" | "error";
 
 export interface DeletedFlow {
   flow: Flow;
+  /** Whether it was the flow in the editor (Undo opens it again). */
+  wasOpen: boolean;
   /** Increases with every deletion, so the toast's timer restarts. */
   id: number;
 }
@@ -141,7 +143,7 @@ export const useFlowSession = create<FlowSession>()((set, get) => ({
   async remove(id) {
     try {
       const flow = await ipc.deleteFlow(id);
-      set({ deleted: { flow, id: (get().deleted?.id ?? 0) + 1 } });
+      set({ deleted: { flow, wasOpen: get().flow?.id === id, id: (get().deleted?.id ?? 0) + 1 } });
       await get().refresh();
       if (get().flow?.id === id) {
         const next = get().flows[0];
@@ -162,7 +164,7 @@ export const useFlowSession = create<FlowSession>()((set, get) => ({
       await ipc.saveFlow(deleted.flow);
       if (deleted.flow.enabled) await ipc.setFlowEnabled(deleted.flow.id, true).catch(() => null);
       await get().refresh();
-      await get().open(deleted.flow.id);
+      if (deleted.wasOpen) await get().open(deleted.flow.id);
     } catch (error) {
       set({ error: errorText(error) });
     }
