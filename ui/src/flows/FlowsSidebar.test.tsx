@@ -139,3 +139,23 @@ describe("Autosave", () => {
     }
   });
 });
+
+describe("Enabling a flow that changes the tenant", () => {
+  it("asks first, naming the steps, and enables only when confirmed", async () => {
+    const { useKindsStore } = await import("../state/kindsStore");
+    const { KINDS } = await import("../test/fixtures");
+    useKindsStore.getState().setKinds(KINDS);
+    const isolating: Flow = { ...flow("iso", "Isolate"), steps: [{ id: "isolate", kind: "isolate_machine", title: "Isolate machine", inputs: {} }] };
+    fakeBackend([isolating]);
+    const enable = vi.fn(() => null);
+    const base = vi.mocked(invoke).getMockImplementation();
+    vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => (command === "set_flow_enabled" ? enable() : base?.(command, args as never)));
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    fireEvent.click(screen.getByTestId("flow-enabled-iso"));
+    expect(await screen.findByTestId("confirm-enable")).toHaveTextContent("Isolate machine (Isolate machine)");
+    expect(enable).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("confirm-enable-yes"));
+    await waitFor(() => expect(enable).toHaveBeenCalledTimes(1));
+  });
+});

@@ -75,7 +75,19 @@ function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
   const duplicate = useFlowSession((state) => state.duplicate);
   const remove = useFlowSession((state) => state.remove);
   const setEnabled = useFlowSession((state) => state.setEnabled);
+  const tenantChanges = useFlowSession((state) => state.tenantChanges);
   const [mode, setMode] = useState<"idle" | "renaming" | "confirming">("idle");
+  const [enabling, setEnabling] = useState<string[] | null>(null);
+  const toggle = async (on: boolean) => {
+    if (on) {
+      const changes = await tenantChanges(summary.id);
+      if (changes.length > 0) {
+        setEnabling(changes);
+        return;
+      }
+    }
+    await setEnabled(summary.id, on);
+  };
   const [draft, setDraft] = useState(summary.name);
   const problems = summary.problems;
 
@@ -135,7 +147,7 @@ function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
             aria-label={`Enable ${summary.name}`}
             data-testid={`flow-enabled-${summary.id}`}
             checked={summary.enabled}
-            onChange={(event) => void setEnabled(summary.id, event.target.checked)}
+            onChange={(event) => void toggle(event.target.checked)}
           />
           <span className="switch-track" aria-hidden="true" />
         </label>
@@ -159,6 +171,28 @@ function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
           ✕
         </button>
       </div>
+      {enabling && (
+        <div className="confirm" role="alertdialog" aria-label={`Enable ${summary.name}?`} data-testid="confirm-enable">
+          <span>
+            When enabled, this flow runs on its own and changes the tenant: {enabling.join(", ")}. Enable it?
+          </span>
+          <button
+            type="button"
+            className="danger-button"
+            data-testid="confirm-enable-yes"
+            autoFocus
+            onClick={() => {
+              setEnabling(null);
+              void setEnabled(summary.id, true);
+            }}
+          >
+            Enable
+          </button>
+          <button type="button" className="plain-button" onClick={() => setEnabling(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       {mode === "confirming" && (
         <div className="confirm" role="alertdialog" aria-label={`Delete ${summary.name}?`}>
           <span>Delete “{summary.name}”?</span>

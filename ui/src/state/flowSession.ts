@@ -7,6 +7,7 @@ import { create } from "zustand";
 import { errorText, ipc, type Flow, type FlowSummary } from "../ipc/client";
 import { useEditorStore } from "./editorStore";
 import { documentFromFlow, flowWithDocument } from "./flowDocument";
+import { findKindSpec } from "./kindsStore";
 
 export const AUTOSAVE_MS = 600;
 
@@ -46,6 +47,8 @@ interface FlowSessionActions {
   undoDelete(): Promise<void>;
   dismissDeleted(): void;
   setEnabled(id: string, enabled: boolean): Promise<boolean>;
+  /** The steps of a flow that change the tenant, in words (enabling such a flow asks first). */
+  tenantChanges(id: string): Promise<string[]>;
   clearError(): void;
   /** Saves the open flow now (autosave calls this). */
   saveNow(): Promise<void>;
@@ -185,6 +188,16 @@ export const useFlowSession = create<FlowSession>()((set, get) => ({
     } catch (error) {
       set({ error: errorText(error) });
       return false;
+    }
+  },
+
+  async tenantChanges(id) {
+    try {
+      const open = get().flow;
+      const flow = open?.id === id ? flowWithDocument(open, useEditorStore.getState().doc) : (await ipc.getFlow(id)).flow;
+      return flow.steps.filter((step) => findKindSpec(step.kind)?.changesTenant).map((step) => `${step.title || step.kind} (${findKindSpec(step.kind)?.title ?? step.kind})`);
+    } catch {
+      return [];
     }
   },
 
