@@ -30,10 +30,13 @@ cargo test --workspace --locked --features tauri/custom-protocol
 
 phase "OS keychain test (gnome-keyring on a private D-Bus session)"
 KEYRING_HOME="$(mktemp -d)"
+# The toolchain's homes, resolved before HOME is pointed at the throwaway keyring home.
+TOOL_CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+TOOL_RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
 mkdir -p "$KEYRING_HOME/home/.cache" "$KEYRING_HOME/run"
 chmod 700 "$KEYRING_HOME/run"
 HOME="$KEYRING_HOME/home" XDG_RUNTIME_DIR="$KEYRING_HOME/run" \
-  CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
+  CARGO_HOME="$TOOL_CARGO_HOME" RUSTUP_HOME="$TOOL_RUSTUP_HOME" \
   dbus-run-session -- sh -c 'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
     cargo test -p flowguard-secrets --locked --test keychain -- --ignored'
 rm -rf "$KEYRING_HOME"
