@@ -36,6 +36,9 @@ use crate::run::RunStatus;
 use crate::schedule::{MissedTicks, Schedule};
 use crate::sqlite::SqliteRunLog;
 
+/// The setting that holds the retention (`{"keepRuns": N, "keepDays": D}`).
+pub const RETENTION_SETTING: &str = "retention";
+
 /// How the engine runs.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -472,10 +475,7 @@ impl Engine {
             let shutdown = shutdown.clone();
             tokio::spawn(async move {
                 loop {
-                    match engine
-                        .store
-                        .prune_runs(engine.config.keep_runs, engine.config.keep_days)
-                    {
+                    match engine.prune() {
                         Ok(0) => {}
                         Ok(pruned) => tracing::info!(pruned, "old runs pruned"),
                         Err(error) => tracing::warn!(%error, "pruning old runs failed"),
@@ -516,6 +516,21 @@ impl Engine {
                 tasks.abort_all();
             }
         }
+    }
+
+    /// Applies the retention: the `retention` setting (`{"keepRuns": N, "keepDays": D}`, either
+    /// optional) when saved, else the engine's configuration. Returns how many runs went.
+    pub fn prune(&self) -> Result<usize, EngineError> {
+        let setting = self
+            .store
+            .get_setting(RETENTION_SETTING)?
+            .unwrap_or(Value::Null);
+        let keep_runs = setting["keepRuns"]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(self.config.keep_runs);
+        let keep_days = setting["keepDays"].as_i64().or(self.config.keep_days);
+        Ok(self.store.prune_runs(keep_runs, keep_days)?)
     }
 
     /// The ids of runs in flight in this process.

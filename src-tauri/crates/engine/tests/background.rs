@@ -138,3 +138,36 @@ async fn a_schedule_fires_in_the_right_minute_once() {
     );
     assert_eq!(run.trigger_kind, "schedule");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retention_follows_the_saved_setting() {
+    let world = world().await;
+    let flow_id = enable_seed(&world.store);
+    for _ in 0..5 {
+        let run_id = world
+            .engine
+            .enqueue(&flow_id, flowguard_engine::service::sample_trigger(), true)
+            .unwrap();
+        world
+            .store
+            .mark_run_finished(&run_id, "succeeded", None)
+            .unwrap();
+    }
+    assert_eq!(
+        world.engine.prune().unwrap(),
+        0,
+        "the default keeps 1,000 runs per flow"
+    );
+    world
+        .store
+        .set_setting(
+            flowguard_engine::service::RETENTION_SETTING,
+            &json!({ "keepRuns": 2 }),
+        )
+        .unwrap();
+    assert_eq!(world.engine.prune().unwrap(), 3);
+    assert_eq!(
+        world.store.list_runs(&RunFilter::default()).unwrap().len(),
+        2
+    );
+}
