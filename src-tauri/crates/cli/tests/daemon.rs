@@ -2,6 +2,8 @@
 //! server and a SQLite file: latency from alert to isolation, a second daemon refused, and a
 //! SIGKILL in the middle of a burst that loses no alert and isolates no machine twice.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,25 +15,11 @@ use flowguard_store::Store;
 use flowguard_store::runs::RunFilter;
 
 fn daemon(dir: &Path, emulator: &EmulatorHandle) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flowguard"));
+    let mut command = common::flowguard_against(dir, emulator, emulator.client_secret());
     command
         .args(["daemon", "--poll-interval", "0.2"])
-        .env("FLOWGUARD_DB", dir.join("flowguard.db"))
-        .env("FLOWGUARD_DATA_DIR", dir)
-        .env("FLOWGUARD_SECRETS", "file")
-        .env("FLOWGUARD_TENANT_ID", emulator.tenant_id())
-        .env("FLOWGUARD_CLIENT_ID", emulator.client_id())
-        .env("FLOWGUARD_CLIENT_SECRET", emulator.client_secret())
-        .env("FLOWGUARD_API_URL", emulator.base_url())
-        .env("FLOWGUARD_LOGIN_URL", emulator.base_url())
-        .env(
-            "FLOWGUARD_SMTP_URL",
-            format!("smtp://{}", emulator.smtp_addr()),
-        )
-        .env("FLOWGUARD_MAIL_FROM", "flowguard@contoso.com")
         // Polling every 200 ms would spend the documented 100 calls a minute on polls alone.
         .env("FLOWGUARD_RATE_LIMITS", "off")
-        .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     command

@@ -1,28 +1,16 @@
 //! `flowguard run` then `flowguard runs rerun --from-failed-step` against the emulator.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 use serde_json::json;
 
 use flowguard_emulator::{Emulator, EmulatorConfig, EmulatorHandle, FaultSpec};
 
 fn flowguard(dir: &std::path::Path, emulator: &EmulatorHandle, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowguard"))
+    common::flowguard_against(dir, emulator, emulator.client_secret())
         .args(args)
-        .env("FLOWGUARD_DB", dir.join("flowguard.db"))
-        .env("FLOWGUARD_DATA_DIR", dir)
-        .env("FLOWGUARD_SECRETS", "file")
-        .env("FLOWGUARD_TENANT_ID", emulator.tenant_id())
-        .env("FLOWGUARD_CLIENT_ID", emulator.client_id())
-        .env("FLOWGUARD_CLIENT_SECRET", emulator.client_secret())
-        .env("FLOWGUARD_API_URL", emulator.base_url())
-        .env("FLOWGUARD_LOGIN_URL", emulator.base_url())
-        .env(
-            "FLOWGUARD_SMTP_URL",
-            format!("smtp://{}", emulator.smtp_addr()),
-        )
-        .env("FLOWGUARD_MAIL_FROM", "flowguard@contoso.com")
-        .env("RUST_LOG", "error")
         .output()
         .unwrap()
 }

@@ -1,6 +1,8 @@
 //! Secrets never reach a log line, the database or an export: a run with every log level on,
 //! against the emulator configured with a recognisable secret, and a look at everything written.
 
+mod common;
+
 use std::process::Command;
 
 use serde_json::json;
@@ -30,26 +32,17 @@ async fn no_secret_in_logs_database_or_export() {
     )
     .unwrap();
 
-    let output = Command::new(env!("CARGO_BIN_EXE_flowguard"))
+    let output = common::flowguard_against(dir.path(), &emulator, CLIENT_SECRET)
         .args([
             "run",
             flow_file.to_str().unwrap(),
             "--alert-id",
             alert["id"].as_str().unwrap(),
         ])
-        .env("FLOWGUARD_DB", dir.path().join("flowguard.db"))
-        .env("FLOWGUARD_DATA_DIR", dir.path())
-        .env("FLOWGUARD_SECRETS", "file")
-        .env("FLOWGUARD_TENANT_ID", emulator.tenant_id())
-        .env("FLOWGUARD_CLIENT_ID", emulator.client_id())
-        .env("FLOWGUARD_CLIENT_SECRET", CLIENT_SECRET)
-        .env("FLOWGUARD_API_URL", emulator.base_url())
-        .env("FLOWGUARD_LOGIN_URL", emulator.base_url())
         .env(
             "FLOWGUARD_SMTP_URL",
             format!("smtp://soc:{SMTP_PASSWORD}@{}", emulator.smtp_addr()),
         )
-        .env("FLOWGUARD_MAIL_FROM", "flowguard@contoso.com")
         .env("RUST_LOG", "trace")
         .output()
         .unwrap();
