@@ -13,6 +13,19 @@ import type { StoredFlowView } from "./bindings/StoredFlowView";
 import type { NodeKindSpec } from "./bindings/NodeKindSpec";
 import type { TemplateInfo } from "./bindings/TemplateInfo";
 import type { ValidationReport } from "./bindings/ValidationReport";
+import type { AlertChoice } from "./bindings/AlertChoice";
+import type { CheckResult } from "./bindings/CheckResult";
+import type { DefenderSettingsInput } from "./bindings/DefenderSettingsInput";
+import type { EmailPreview } from "./bindings/EmailPreview";
+import type { EngineStatus } from "./bindings/EngineStatus";
+import type { ImportResult } from "./bindings/ImportResult";
+import type { RunDetail } from "./bindings/RunDetail";
+import type { RunEventView } from "./bindings/RunEventView";
+import type { RunListItem } from "./bindings/RunListItem";
+import type { RunRequest } from "./bindings/RunRequest";
+import type { SettingsView } from "./bindings/SettingsView";
+import type { SmtpSettingsInput } from "./bindings/SmtpSettingsInput";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type {
   AppInfo,
@@ -26,7 +39,22 @@ export type {
   StoredFlowView,
   TemplateInfo,
   ValidationReport,
+  AlertChoice,
+  CheckResult,
+  DefenderSettingsInput,
+  EmailPreview,
+  EngineStatus,
+  ImportResult,
+  RunDetail,
+  RunEventView,
+  RunListItem,
+  RunRequest,
+  SettingsView,
+  SmtpSettingsInput,
 };
+
+/** What a flow file import does when a flow with the same id exists. */
+export type ImportConflict = "fail" | "replace" | "copy";
 
 /** True when running inside the Tauri shell (false in a plain browser or in unit tests). */
 export function insideTauri(): boolean {
@@ -84,4 +112,46 @@ export const ipc = {
   deleteFlow: (id: string) => call<Flow>("delete_flow", { id }),
   setFlowEnabled: (id: string, enabled: boolean) => call<null>("set_flow_enabled", { id, enabled }),
   flowHistory: (id: string) => call<FlowVersion[]>("flow_history", { id }),
+
+  // The engine: runs, history, demo mode.
+  engineStatus: () => call<EngineStatus>("engine_status"),
+  runFlow: (request: RunRequest) => call<string>("run_flow", { request }),
+  listAlerts: () => call<AlertChoice[]>("list_alerts"),
+  simulateAlert: (severity: string) => call<AlertChoice>("simulate_alert", { severity }),
+  listRuns: (flowId: string, status: string | null, limit: number | null) =>
+    call<RunListItem[]>("list_runs", { flowId, status, limit }),
+  getRun: (runId: string) => call<RunDetail>("get_run", { runId }),
+  rerunRun: (runId: string, fromFailedStep: boolean) => call<string>("rerun_run", { runId, fromFailedStep }),
+  cancelRun: (runId: string) => call<boolean>("cancel_run", { runId }),
+
+  // Settings: connections (secrets go to the keychain and never come back) and the tray.
+  getSettings: () => call<SettingsView>("get_settings"),
+  saveDefenderSettings: (input: DefenderSettingsInput) => call<SettingsView>("save_defender_settings", { input }),
+  testDefenderConnection: (input: DefenderSettingsInput) => call<CheckResult>("test_defender_connection", { input }),
+  clearDefenderSettings: () => call<SettingsView>("clear_defender_settings"),
+  saveSmtpSettings: (input: SmtpSettingsInput | null) => call<SettingsView>("save_smtp_settings", { input }),
+  saveGraphSettings: (sender: string | null) => call<SettingsView>("save_graph_settings", { sender }),
+  sendTestEmail: (to: string, connection: "smtp" | "graph") => call<CheckResult>("send_test_email", { to, connection }),
+  setCloseToTray: (enabled: boolean) => call<null>("set_close_to_tray", { enabled }),
+
+  // The inspector's email preview, rendered against the flow's last run or a sample alert.
+  previewEmail: (flow: Flow, nodeId: string) => call<EmailPreview>("preview_email", { flow, nodeId }),
+
+  // Import and export through the OS file dialogs (opened by Rust; null when cancelled).
+  exportFlow: (id: string) => call<string | null>("export_flow", { id }),
+  pickFlowFile: () => call<string | null>("pick_flow_file"),
+  importFlowFile: (path: string, onConflict: ImportConflict) =>
+    call<ImportResult>("import_flow_file", { path, onConflict }),
 };
+
+/** Listens to the engine's live run events; returns the function that stops listening. */
+export function onRunEvent(handler: (event: RunEventView) => void): Promise<UnlistenFn> {
+  if (!insideTauri()) return Promise.resolve(() => {});
+  return listen<RunEventView>("run-event", (event) => handler(event.payload));
+}
+
+/** Listens to changes of the engine's status (demo mode, tenant, stopped). */
+export function onEngineStatus(handler: (status: EngineStatus) => void): Promise<UnlistenFn> {
+  if (!insideTauri()) return Promise.resolve(() => {});
+  return listen<EngineStatus>("engine-status", (event) => handler(event.payload));
+}

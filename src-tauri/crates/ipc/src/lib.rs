@@ -44,6 +44,10 @@ pub enum CommandErrorKind {
     InvalidInput,
     /// The thing asked for does not exist.
     NotFound,
+    /// The thing exists already (importing a flow whose id is taken).
+    Conflict,
+    /// The engine is not running or not reachable (another executor holds the database).
+    Unavailable,
     /// The database, a connector or the file system failed.
     Internal,
 }
@@ -87,6 +91,19 @@ pub struct FlowSummary {
     /// How many diagnostics the current version has (errors and warnings).
     pub problems: i64,
     pub updated_at: String,
+    /// The newest run of the flow, if any.
+    pub last_run: Option<RunBrief>,
+    /// When a schedule trigger fires next (RFC 3339), for enabled schedule flows.
+    pub next_run_at: Option<String>,
+}
+
+/// A run in a single line: its id, status and when it was created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunBrief {
+    pub id: String,
+    pub status: String,
+    pub created_at: String,
 }
 
 /// One saved version of a flow.
@@ -119,6 +136,283 @@ pub struct SaveResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Which Defender tenant the engine talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineMode {
+    /// No tenant is configured: the built-in emulator runs in-process.
+    Demo,
+    /// A real tenant (from the saved settings or the environment).
+    Tenant,
+    /// The engine is not running (see `error`).
+    Stopped,
+}
+
+/// The background engine as the status bar and the demo banner show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStatus {
+    pub mode: EngineMode,
+    /// One line: which tenant, or that this is demo mode.
+    pub description: String,
+    /// Why the engine is not running (another executor holds the database, a bad connection).
+    pub error: Option<String>,
+    /// Demo mode: the emulator's base URL (its `/_emulator` control API is under it).
+    pub emulator_url: Option<String>,
+    /// Demo mode: the emulator's SMTP server (`host:port`).
+    pub smtp_addr: Option<String>,
+    /// Runs in flight now.
+    pub in_flight: u32,
+}
+
+/// What a manual run's trigger gets as its input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TriggerChoice {
+    /// A built-in sample alert (no API call).
+    Sample,
+    /// An alert fetched from the tenant (or the demo emulator) by id.
+    Alert {
+        #[serde(rename = "alertId")]
+        alert_id: String,
+    },
+}
+
+/// Run now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRequest {
+    pub flow_id: String,
+    /// Side effects are recorded, not sent.
+    pub dry_run: bool,
+    pub trigger: TriggerChoice,
+}
+
+/// An alert offered as a manual run's trigger input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertChoice {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub machine_id: Option<String>,
+    pub computer_dns_name: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// One line of a flow's run history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunListItem {
+    pub id: String,
+    pub flow_id: String,
+    pub flow_version: i64,
+    /// queued, running, succeeded, failed, cancelled or interrupted.
+    pub status: String,
+    /// alert_created, schedule or manual.
+    pub trigger_kind: String,
+    pub dry_run: bool,
+    /// Why it was interrupted or failed, in one line.
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub duration_ms: Option<i64>,
+    /// The alert that triggered it, when there is one.
+    pub alert_id: Option<String>,
+}
+
+/// One step of a run, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRunView {
+    pub step_id: String,
+    /// pending, running, succeeded, failed, skipped or cancelled.
+    pub status: String,
+    pub attempts: i64,
+    #[ts(type = "unknown")]
+    pub input: Option<serde_json::Value>,
+    #[ts(type = "unknown")]
+    pub output: Option<serde_json::Value>,
+    /// The error as the engine recorded it (`code`, `message`, …).
+    #[ts(type = "unknown")]
+    pub error: Option<serde_json::Value>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+/// A run with every step and the flow version it ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDetail {
+    pub run: RunListItem,
+    /// The trigger's outputs (`trigger.*`).
+    #[ts(type = "unknown")]
+    pub trigger_payload: serde_json::Value,
+    pub rerun_of: Option<String>,
+    pub steps: Vec<StepRunView>,
+    /// The flow as it was at the version the run ran (None if that version was deleted).
+    pub flow: Option<Flow>,
+}
+
+/// A live event from the engine, emitted to the UI as the `run-event` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RunEventView {
+    RunStarted {
+        #[serde(rename = "runId")]
+        run_id: String,
+        #[serde(rename = "flowId")]
+        flow_id: String,
+        #[serde(rename = "dryRun")]
+        dry_run: bool,
+    },
+    StepStarted {
+        #[serde(rename = "runId")]
+        run_id: String,
+        #[serde(rename = "stepId")]
+        step_id: String,
+        attempt: u32,
+    },
+    StepRetrying {
+        #[serde(rename = "runId")]
+        run_id: String,
+        #[serde(rename = "stepId")]
+        step_id: String,
+        attempt: u32,
+        #[serde(rename = "delayMs")]
+        delay_ms: u64,
+        error: String,
+    },
+    StepFinished {
+        #[serde(rename = "runId")]
+        run_id: String,
+        #[serde(rename = "stepId")]
+        step_id: String,
+        status: String,
+        #[serde(rename = "durationMs")]
+        duration_ms: u64,
+    },
+    RunFinished {
+        #[serde(rename = "runId")]
+        run_id: String,
+        #[serde(rename = "flowId")]
+        flow_id: String,
+        status: String,
+    },
+}
+
+/// The Defender connection as Settings shows it (the secret is never sent back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DefenderSettings {
+    pub tenant_id: String,
+    pub client_id: String,
+    /// global, us, eu, uk, gcc, gcc_high, dod or custom.
+    pub cloud: String,
+    /// For `custom`: the API and login bases.
+    pub api_url: Option<String>,
+    pub login_url: Option<String>,
+    /// Whether a client secret is stored in the keychain.
+    pub has_secret: bool,
+}
+
+/// Saving or testing the Defender connection. A missing secret keeps the stored one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DefenderSettingsInput {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub cloud: String,
+    pub api_url: Option<String>,
+    pub login_url: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// An SMTP server as Settings shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SmtpSettingsView {
+    pub host: String,
+    pub port: u16,
+    /// none, start_tls or tls.
+    pub security: String,
+    pub username: Option<String>,
+    /// The sender (`Name <address>` or an address).
+    pub from: String,
+    pub has_password: bool,
+}
+
+/// Saving an SMTP server. A missing password keeps the stored one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SmtpSettingsInput {
+    pub host: String,
+    pub port: u16,
+    pub security: String,
+    pub username: Option<String>,
+    pub from: String,
+    pub password: Option<String>,
+}
+
+/// Email settings: SMTP and/or Microsoft Graph (sendMail with the Defender app's registration).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MailSettings {
+    pub smtp: Option<SmtpSettingsView>,
+    /// The mailbox Graph sends from; None when Graph is not set up.
+    pub graph_sender: Option<String>,
+}
+
+/// Everything Settings shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub defender: Option<DefenderSettings>,
+    pub mail: MailSettings,
+    /// Closing the window keeps the engine running in the tray.
+    pub close_to_tray: bool,
+    /// FLOWGUARD_* variables that override the saved settings in this process.
+    pub environment_overrides: Vec<String>,
+    /// Where secrets are kept: "the OS keychain" or the fallback file's path.
+    pub secret_store: String,
+}
+
+/// The result of "Test connection" or "Send a test email".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub ok: bool,
+    pub message: String,
+}
+
+/// A Send Email step rendered against a run's data or a sample alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailPreview {
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    pub body: String,
+    pub html: bool,
+    /// Where the data came from: "run <id>" or "a sample alert".
+    pub source: String,
+    /// Template errors (a field that did not render), by field.
+    pub errors: Vec<String>,
+}
+
+/// What importing a flow file did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResult {
+    /// The id the flow was saved under (a new one when imported as a copy).
+    pub id: String,
+    pub name: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// The folder, relative to the repository root, that holds the generated bindings.
 pub const BINDINGS_DIRECTORY: &str = "ui/src/ipc/bindings";
 
@@ -145,6 +439,25 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
     FlowVersion::export_all(&config)?;
     StoredFlowView::export_all(&config)?;
     SaveResult::export_all(&config)?;
+    RunBrief::export_all(&config)?;
+    EngineMode::export_all(&config)?;
+    EngineStatus::export_all(&config)?;
+    TriggerChoice::export_all(&config)?;
+    RunRequest::export_all(&config)?;
+    AlertChoice::export_all(&config)?;
+    RunListItem::export_all(&config)?;
+    StepRunView::export_all(&config)?;
+    RunDetail::export_all(&config)?;
+    RunEventView::export_all(&config)?;
+    DefenderSettings::export_all(&config)?;
+    DefenderSettingsInput::export_all(&config)?;
+    SmtpSettingsView::export_all(&config)?;
+    SmtpSettingsInput::export_all(&config)?;
+    MailSettings::export_all(&config)?;
+    SettingsView::export_all(&config)?;
+    CheckResult::export_all(&config)?;
+    EmailPreview::export_all(&config)?;
+    ImportResult::export_all(&config)?;
     let mut files: Vec<PathBuf> = walk(directory);
     files.sort();
     Ok(files)

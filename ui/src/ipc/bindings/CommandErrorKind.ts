@@ -3,4 +3,4 @@
 /**
  * The families of command failures.
  */
-export type CommandErrorKind = "invalid_input" | "not_found" | "internal";
+export type CommandErrorKind = "invalid_input" | "not_found" | "conflict" | "unavailable" | "internal";
