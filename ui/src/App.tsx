@@ -1,9 +1,15 @@
 import { useEffect, useState } from "react";
 import { Canvas } from "./canvas/Canvas";
+import { DemoBanner } from "./engine/DemoBanner";
+import { EngineModeStatus } from "./engine/EngineModeStatus";
+import { startEngineStatus } from "./engine/engineStore";
 import { FlowHeader } from "./flows/FlowHeader";
 import { FlowsSidebar } from "./flows/FlowsSidebar";
 import { Inspector } from "./inspector/Inspector";
 import { ipc, insideTauri, type AppInfo } from "./ipc/client";
+import { RunControls } from "./runs/RunControls";
+import { RunPanel } from "./runs/RunPanel";
+import { SettingsButton } from "./settings/SettingsDialog";
 import { startAutosave, useFlowSession } from "./state/flowSession";
 
 type InfoState = { status: "loading" } | { status: "ready"; info: AppInfo } | { status: "error"; message: string };
@@ -14,8 +20,12 @@ export function App() {
   useEffect(() => {
     if (!insideTauri()) return;
     const stop = startAutosave();
+    const stopEngine = startEngineStatus();
     void useFlowSession.getState().openInitial();
-    return stop;
+    return () => {
+      stop();
+      stopEngine();
+    };
   }, []);
 
   useEffect(() => {
@@ -38,8 +48,12 @@ export function App() {
       <header className="toolbar" role="banner">
         <span className="brand">Flowguard</span>
         <FlowHeader />
+        <RunControls />
+        {insideTauri() && <SettingsButton />}
       </header>
+      <DemoBanner />
       <Canvas sidebar={insideTauri() ? <FlowsSidebar /> : undefined} inspector={<Inspector />} />
+      <RunPanel />
       <footer className="status-bar" data-testid="status-bar">
         {info.status === "loading" && <span>Starting…</span>}
         {info.status === "ready" && (
@@ -52,6 +66,7 @@ export function App() {
           </>
         )}
         {info.status === "error" && <span className="status-error">{info.message}</span>}
+        <EngineModeStatus />
       </footer>
     </div>
   );

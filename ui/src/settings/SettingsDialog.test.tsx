@@ -1,0 +1,223 @@
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { invoke } from "@tauri-apps/api/core";
+import type { SettingsView } from "../ipc/client";
+import { routeInvoke } from "../test/ipcMock";
+import { SettingsButton, SettingsDialog } from "./SettingsDialog";
+import { useSettingsDialog } from "./settingsStore";
+import { defenderProblems, looksLikeId, urlProblem } from "./validation";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT = "0d3c5d4e-1111-4222-8333-944455556666";
+
+function settings(overrides: Partial<SettingsView> = {}): SettingsView {
+  return {
+    defender: { tenantId: TENANT, clientId: CLIENT, cloud: "global", apiUrl: null, loginUrl: null, hasSecret: true },
+    mail: { smtp: { host: "smtp.contoso.com", port: 587, security: "start_tls", username: "soc", from: "Flowguard <flowguard@contoso.com>", hasPassword: true }, graphSender: null },
+    closeToTray: true,
+    environmentOverrides: [],
+    secretStore: "the OS keychain",
+    ...overrides,
+  };
+}
+
+function backend(view: SettingsView, extra: Parameters<typeof routeInvoke>[0] = {}) {
+  let current = view;
+  routeInvoke({
+    get_settings: () => current,
+    save_defender_settings: (args) => {
+      const input = args?.input as { tenantId: string; clientId: string; cloud: string; apiUrl: string | null; loginUrl: string | null; clientSecret: string | null };
+      current = { ...current, defender: { tenantId: input.tenantId, clientId: input.clientId, cloud: input.cloud, apiUrl: input.apiUrl, loginUrl: input.loginUrl, hasSecret: current.defender?.hasSecret || input.clientSecret !== null } };
+      return current;
+    },
+    clear_defender_settings: () => {
+      current = { ...current, defender: null };
+      return current;
+    },
+    save_smtp_settings: () => current,
+    save_graph_settings: (args) => {
+      current = { ...current, mail: { ...current.mail, graphSender: (args?.sender as string | null) ?? null } };
+      return current;
+    },
+    set_close_to_tray: () => null,
+    ...extra,
+  });
+}
+
+const onClose = vi.fn();
+
+beforeEach(() => {
+  vi.mocked(invoke).mockReset();
+  onClose.mockReset();
+  useSettingsDialog.setState({ open: false });
+});
+
+describe("Settings dialog", () => {
+  it("loads the saved values and never shows a secret", async () => {
+    backend(settings({ environmentOverrides: ["FLOWGUARD_TENANT_ID"] }));
+    render(<SettingsDialog onClose={onClose} />);
+    expect(await screen.findByLabelText(/Tenant id/)).toHaveValue(TENANT);
+    expect(screen.getByRole("dialog", { name: "Settings" })).toBeInTheDocument();
+    expect(screen.getByLabelText(/Client id/)).toHaveValue(CLIENT);
+    expect(screen.getByLabelText("Cloud")).toHaveValue("global");
+    const secret = screen.getByLabelText("Client secret");
+    expect(secret).toHaveAttribute("type", "password");
+    expect(secret).toHaveValue("");
+    expect(screen.getByTestId("secret-stored")).toHaveTextContent("A secret is stored in the keychain");
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+    expect(screen.getByTestId("smtp-password-stored")).toBeInTheDocument();
+    expect(screen.getByLabelText(/Host/)).toHaveValue("smtp.contoso.com");
+    expect(screen.getByRole("switch", { name: "Keep running in the tray when the window is closed" })).toBeChecked();
+    expect(screen.getByTestId("settings-overrides")).toHaveTextContent("FLOWGUARD_TENANT_ID");
+    expect(screen.getByTestId("settings-secret-store")).toHaveTextContent("the OS keychain");
+  });
+
+  it("saves with an empty secret as null (keeps the stored one), and clears a typed secret after saving", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.click(screen.getByTestId("defender-save"));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenCalledWith("save_defender_settings", {
+        input: { tenantId: TENANT, clientId: CLIENT, cloud: "global", apiUrl: null, loginUrl: null, clientSecret: null },
+      }),
+    );
+    expect(await screen.findByTestId("defender-save-result")).toHaveTextContent("Saved");
+
+    fireEvent.change(screen.getByLabelText("Client secret"), { target: { value: "n3w-s3cret" } });
+    fireEvent.click(screen.getByTestId("defender-save"));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("save_defender_settings", { input: expect.objectContaining({ clientSecret: "n3w-s3cret" }) }));
+    await waitFor(() => expect(screen.getByLabelText("Client secret")).toHaveValue(""));
+  });
+
+  it("requires a secret when none is stored and checks the ids before calling Rust", async () => {
+    backend(settings({ defender: null }));
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByTestId("defender-save");
+    fireEvent.change(screen.getByLabelText(/Tenant id/), { target: { value: "not a tenant" } });
+    fireEvent.change(screen.getByLabelText(/Client id/), { target: { value: CLIENT } });
+    fireEvent.click(screen.getByTestId("defender-save"));
+    expect(await screen.findByText(/A tenant id is a GUID/)).toBeInTheDocument();
+    expect(screen.getByText("Required: no secret is stored yet.")).toBeInTheDocument();
+    expect(screen.getByLabelText(/Tenant id/)).toHaveAttribute("aria-invalid", "true");
+    expect(invoke).not.toHaveBeenCalledWith("save_defender_settings", expect.anything());
+    expect(screen.queryByTestId("defender-remove")).toBeNull();
+  });
+
+  it("shows the custom cloud's URL fields", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    expect(screen.queryByLabelText(/API URL/)).toBeNull();
+    fireEvent.change(screen.getByLabelText("Cloud"), { target: { value: "custom" } });
+    fireEvent.change(screen.getByLabelText(/API URL/), { target: { value: "http://127.0.0.1:8443" } });
+    fireEvent.change(screen.getByLabelText(/Login URL/), { target: { value: "http://127.0.0.1:8443" } });
+    fireEvent.click(screen.getByTestId("defender-save"));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenCalledWith("save_defender_settings", {
+        input: expect.objectContaining({ cloud: "custom", apiUrl: "http://127.0.0.1:8443", loginUrl: "http://127.0.0.1:8443", clientSecret: null }),
+      }),
+    );
+  });
+
+  it("shows the test connection's result, green or red", async () => {
+    const test = vi.fn(() => ({ ok: false, message: "AADSTS7000215: Invalid client secret provided." }));
+    backend(settings(), { test_defender_connection: test });
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    const result = await screen.findByTestId("defender-test-result");
+    expect(result).toHaveTextContent("Invalid client secret");
+    expect(result).toHaveClass("check-fail");
+    expect(invoke).toHaveBeenCalledWith("test_defender_connection", { input: expect.objectContaining({ tenantId: TENANT, clientSecret: null }) });
+
+    test.mockReturnValue({ ok: true, message: "Connected: 12 alerts readable." });
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    await waitFor(() => expect(screen.getByTestId("defender-test-result")).toHaveClass("check-ok"));
+    expect(screen.getByTestId("defender-test-result")).toHaveTextContent("Connected: 12 alerts readable.");
+  });
+
+  it("removes the connection only after confirmation", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.click(screen.getByRole("button", { name: "Remove connection (use demo mode)" }));
+    expect(invoke).not.toHaveBeenCalledWith("clear_defender_settings", undefined);
+    const confirm = screen.getByRole("alertdialog", { name: "Remove the Defender connection?" });
+    fireEvent.click(within(confirm).getByRole("button", { name: "Remove" }));
+    await waitFor(() => expect(screen.getByLabelText(/Tenant id/)).toHaveValue(""));
+    expect(invoke).toHaveBeenCalledWith("clear_defender_settings", undefined);
+    expect(screen.queryByTestId("secret-stored")).toBeNull();
+  });
+
+  it("saves SMTP with an empty password as null, Graph's sender, and sends a test email", async () => {
+    backend(settings(), { send_test_email: () => ({ ok: true, message: "Sent to soc@contoso.com." }) });
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue("smtp.contoso.com");
+    fireEvent.click(screen.getByTestId("smtp-save"));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenCalledWith("save_smtp_settings", {
+        input: { host: "smtp.contoso.com", port: 587, security: "start_tls", username: "soc", from: "Flowguard <flowguard@contoso.com>", password: null },
+      }),
+    );
+    fireEvent.click(screen.getByTestId("smtp-remove"));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("save_smtp_settings", { input: null }));
+
+    fireEvent.change(screen.getByLabelText("Sender mailbox"), { target: { value: "soc-automation@contoso.com" } });
+    fireEvent.click(screen.getByTestId("graph-save"));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("save_graph_settings", { sender: "soc-automation@contoso.com" }));
+
+    fireEvent.change(screen.getByLabelText("To"), { target: { value: "soc@contoso.com" } });
+    fireEvent.change(screen.getByLabelText("Send with"), { target: { value: "graph" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send a test email" }));
+    expect(await screen.findByTestId("test-email-result")).toHaveTextContent("Sent to soc@contoso.com.");
+    expect(invoke).toHaveBeenCalledWith("send_test_email", { to: "soc@contoso.com", connection: "graph" });
+  });
+
+  it("turns the tray switch off", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    const toggle = await screen.findByRole("switch", { name: "Keep running in the tray when the window is closed" });
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle).not.toBeChecked());
+    expect(invoke).toHaveBeenCalledWith("set_close_to_tray", { enabled: false });
+  });
+
+  it("closes on Escape", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.keyDown(screen.getByLabelText(/Tenant id/), { key: "Escape" });
+    expect(onClose).toHaveBeenCalled();
+  });
+});
+
+describe("Settings button", () => {
+  it("opens the dialog on click and with Ctrl+,", async () => {
+    backend(settings());
+    render(<SettingsButton />);
+    fireEvent.click(screen.getByRole("button", { name: "Settings" }));
+    expect(await screen.findByRole("dialog", { name: "Settings" })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Close settings" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    act(() => {
+      fireEvent.keyDown(window, { key: ",", ctrlKey: true });
+    });
+    expect(await screen.findByRole("dialog", { name: "Settings" })).toBeInTheDocument();
+    await screen.findByDisplayValue(TENANT);
+  });
+});
+
+describe("Settings checks", () => {
+  it("accepts GUIDs and domain names, and https or loopback URLs", () => {
+    expect(looksLikeId(TENANT)).toBe(true);
+    expect(looksLikeId("contoso.onmicrosoft.com")).toBe(true);
+    expect(looksLikeId("flowguard-demo")).toBe(true);
+    expect(looksLikeId("contoso tenant")).toBe(false);
+    expect(urlProblem("https://api.security.microsoft.com")).toBeNull();
+    expect(urlProblem("http://localhost:8080")).toBeNull();
+    expect(urlProblem("http://api.example.com")).toMatch(/https/);
+    expect(defenderProblems({ tenantId: TENANT, clientId: CLIENT, cloud: "global", apiUrl: "", loginUrl: "", secret: "" }, true)).toEqual({});
+  });
+});

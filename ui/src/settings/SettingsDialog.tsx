@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { errorText, ipc, type SettingsView } from "../ipc/client";
+import { displayKeys } from "../canvas/shortcuts";
+import { DefenderSection } from "./DefenderSection";
+import { EmailSection } from "./EmailSection";
+import { OutcomeText, type Outcome } from "./fields";
+import { useSettingsDialog } from "./settingsStore";
+import "./settings.css";
+
+/** The keys that open Settings ("Mod" is ⌘ on a Mac, Ctrl elsewhere). */
+export const SETTINGS_SHORTCUT = "Mod+,";
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function BackgroundSection({ closeToTray, onSettings }: { closeToTray: boolean; onSettings: (update: (view: SettingsView) => SettingsView) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const toggle = async (enabled: boolean) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      await ipc.setCloseToTray(enabled);
+      onSettings((view) => ({ ...view, closeToTray: enabled }));
+    } catch (error) {
+      setOutcome({ ok: false, text: errorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="settings-section" aria-labelledby="settings-background-title" data-testid="settings-background">
+      <h3 id="settings-background-title" className="settings-section-title">
+        Background
+      </h3>
+      <div className="settings-switch-row">
+        <label className="switch">
+          <input
+            type="checkbox"
+            role="switch"
+            aria-label="Keep running in the tray when the window is closed"
+            aria-describedby="close-to-tray-help"
+            data-testid="close-to-tray"
+            checked={closeToTray}
+            disabled={busy}
+            onChange={(event) => void toggle(event.target.checked)}
+          />
+          <span className="switch-track" aria-hidden="true" />
+        </label>
+        <span aria-hidden="true">Keep running in the tray when the window is closed</span>
+      </div>
+      <p className="field-help" id="close-to-tray-help">
+        Enabled flows keep running on their triggers while the window is closed. Quit from the tray icon to stop them.
+      </p>
+      <OutcomeText outcome={outcome} testId="close-to-tray-result" />
+    </section>
+  );
+}
+
+/** The Settings dialog: the Defender connection, email, the tray; modal, Escape closes it. */
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  /** Increases when a section's form should start over from the settings (a removed connection). */
+  const [generation, setGeneration] = useState(0);
+  const dialog = useRef<HTMLDivElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+
+  const load = useCallback(async () => {
+    setLoadError(null);
+    try {
+      setView(await ipc.getSettings());
+      setGeneration((value) => value + 1);
+    } catch (error) {
+      setLoadError(errorText(error));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    return () => before?.focus();
+  }, []);
+
+  // Once the settings arrive, the first field takes the focus.
+  const focusedField = useRef(false);
+  useEffect(() => {
+    if (!view || focusedField.current) return;
+    focusedField.current = true;
+    dialog.current?.querySelector<HTMLElement>("#defender-tenant")?.focus();
+  }, [view]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // The canvas's shortcuts (Delete, Ctrl+Z, …) must not act behind the dialog.
+    event.stopPropagation();
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onClose();
+      return;
+    }
+    if (event.key !== "Tab" || !dialog.current) return;
+    // Modal: Tab cycles inside the dialog.
+    const focusable = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  const onSettings = (next: SettingsView, reset = false) => {
+    setView(next);
+    if (reset) setGeneration((value) => value + 1);
+  };
+
+  return (
+    <div className="overlay-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+      <div ref={dialog} className="overlay settings-dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings-dialog" onKeyDown={onKeyDown}>
+        <div className="overlay-header">
+          <h2 id="settings-title">Settings</h2>
+          <button ref={closeButton} type="button" className="tool-button" aria-label="Close settings" data-testid="settings-close" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        {!view && !loadError && <p className="menu-note">Loading settings…</p>}
+        {loadError && (
+          <div className="settings-notice settings-notice-error" role="alert">
+            <span>The settings could not be read: {loadError}</span>
+            <button type="button" className="plain-button" onClick={() => void load()}>
+              Try again
+            </button>
+          </div>
+        )}
+        {view && (
+          <>
+            {view.environmentOverrides.length > 0 && (
+              <div className="settings-notice" role="note" data-testid="settings-overrides">
+                <strong>Environment variables override some saved settings in this session:</strong>{" "}
+                {view.environmentOverrides.map((name, index) => (
+                  <span key={name}>
+                    {index > 0 && ", "}
+                    <code>{name}</code>
+                  </span>
+                ))}
+                . What you save here applies once they are unset.
+              </div>
+            )}
+            <DefenderSection key={`defender-${generation}`} defender={view.defender} onSettings={onSettings} />
+            <EmailSection key={`email-${generation}`} mail={view.mail} onSettings={(next) => onSettings(next)} />
+            <BackgroundSection closeToTray={view.closeToTray} onSettings={(update) => setView((current) => (current ? update(current) : current))} />
+            <p className="field-help settings-secret-store" data-testid="settings-secret-store">
+              Secrets are kept in {view.secretStore} and are never shown again.
+            </p>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The header's Settings button; Ctrl/Cmd+, opens the dialog from anywhere. */
+export function SettingsButton() {
+  const open = useSettingsDialog((state) => state.open);
+  const setOpen = useSettingsDialog((state) => state.setOpen);
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.key === "," && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+        event.preventDefault();
+        setOpen(true);
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [setOpen]);
+  return (
+    <>
+      <button
+        type="button"
+        className="tool-button settings-button"
+        aria-label="Settings"
+        aria-haspopup="dialog"
+        aria-keyshortcuts="Control+Comma Meta+Comma"
+        title={`Settings (${displayKeys(SETTINGS_SHORTCUT)})`}
+        data-testid="settings-open"
+        onClick={() => setOpen(true)}
+      >
+        <span aria-hidden="true">⚙</span> Settings
+      </button>
+      {open && <SettingsDialog onClose={() => setOpen(false)} />}
+    </>
+  );
+}
