@@ -3,6 +3,8 @@ import type { NodeProblem } from "../../state/flowDocument";
 import { findNodeKind, type NodeKindId } from "../nodeKinds";
 import { NodeIcon } from "../NodeIcon";
 import { NodeTitle } from "./NodeTitle";
+import { useNodeRun } from "../../runs/runStore";
+import { RunStatusMark } from "../../runs/RunStatusMark";
 
 interface NodeCardProps {
   nodeId: string;
@@ -21,13 +23,17 @@ interface NodeCardProps {
 export function NodeCard({ nodeId, kind, title, summary, selected, problems = [], children }: NodeCardProps) {
   const info = findNodeKind(kind);
   const hasErrors = problems.some((problem) => problem.severity === "error");
+  // The node's status in the watched run (runs/runStore.ts), if any.
+  const run = useNodeRun(nodeId);
   return (
     <div
       className={`flow-node category-${info?.category ?? "unknown"}${selected ? " selected" : ""}${problems.length > 0 ? (hasErrors ? " has-errors" : " has-warnings") : ""}`}
       data-testid={`node-${kind}`}
       data-node-id={nodeId}
+      data-run-status={run?.status}
     >
       {children}
+      {run && <RunStatusMark run={run} />}
       <div className="flow-node-header">
         {info && <NodeIcon kind={info.kind as NodeKindId} />}
         <NodeTitle nodeId={nodeId} title={title} />
