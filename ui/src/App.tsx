@@ -9,8 +9,6 @@ import { Inspector } from "./inspector/Inspector";
 import { ipc, insideTauri, type AppInfo } from "./ipc/client";
 import { RunControls } from "./runs/RunControls";
 import { RunPanel } from "./runs/RunPanel";
-import { RunControls } from "./runs/RunControls";
-import { RunPanel } from "./runs/RunPanel";
 import { SettingsButton } from "./settings/SettingsDialog";
 import { startAutosave, useFlowSession } from "./state/flowSession";
 
@@ -51,12 +49,10 @@ export function App() {
         <span className="brand">Flowguard</span>
         <FlowHeader />
         <RunControls />
-        <RunControls />
         {insideTauri() && <SettingsButton />}
       </header>
       <DemoBanner />
       <Canvas sidebar={insideTauri() ? <FlowsSidebar /> : undefined} inspector={<Inspector />} />
-      <RunPanel />
       <RunPanel />
       <footer className="status-bar" data-testid="status-bar">
         {info.status === "loading" && <span>Starting…</span>}
