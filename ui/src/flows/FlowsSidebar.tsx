@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorText, ipc, type FlowSummary, type TemplateInfo } from "../ipc/client";
 import { useFlowSession } from "../state/flowSession";
+import { FlowStatusLine, useNow } from "./flowStatus";
+import { useImportExport } from "./ImportExport";
+import "./flows.css";
 
 /** How long the Undo toast stays after a deletion. */
 export const UNDO_MS = 8000;
@@ -69,7 +72,7 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
   );
 }
 
-function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
+function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean; now: number }) {
   const openFlow = useFlowSession((state) => state.open);
   const rename = useFlowSession((state) => state.rename);
   const duplicate = useFlowSession((state) => state.duplicate);
@@ -171,6 +174,7 @@ function FlowItem({ summary, open }: { summary: FlowSummary; open: boolean }) {
           ✕
         </button>
       </div>
+      <FlowStatusLine summary={summary} now={now} />
       {enabling && (
         <div className="confirm" role="alertdialog" aria-label={`Enable ${summary.name}?`} data-testid="confirm-enable">
           <span>
@@ -239,16 +243,22 @@ export function FlowsSidebar() {
   const clearError = useFlowSession((state) => state.clearError);
   const [menuOpen, setMenuOpen] = useState(false);
   const closeMenu = useCallback(() => setMenuOpen(false), []);
+  const now = useNow();
+  const files = useImportExport();
 
   return (
     <section className="flows-sidebar" aria-label="Flows" data-testid="flows-sidebar">
       <div className="panel-header">
         <h2 className="panel-title">Flows</h2>
-        <button type="button" className="tool-button" data-testid="flow-new" aria-haspopup="menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((open) => !open)}>
-          + New
-        </button>
+        <div className="panel-header-actions">
+          {files.buttons}
+          <button type="button" className="tool-button" data-testid="flow-new" aria-haspopup="menu" aria-expanded={menuOpen} onClick={() => setMenuOpen((open) => !open)}>
+            + New
+          </button>
+        </div>
       </div>
       {menuOpen && <NewFlowMenu onClose={closeMenu} />}
+      {files.messages}
       {error && (
         <div className="sidebar-error" role="alert" data-testid="flows-error">
           <span>{error}</span>
@@ -259,7 +269,7 @@ export function FlowsSidebar() {
       )}
       <ul className="flow-list">
         {flows.map((summary) => (
-          <FlowItem key={summary.id} summary={summary} open={summary.id === openId} />
+          <FlowItem key={summary.id} summary={summary} open={summary.id === openId} now={now} />
         ))}
         {flows.length === 0 && <li className="menu-note">No flows yet.</li>}
       </ul>
