@@ -1,0 +1,103 @@
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { invoke } from "@tauri-apps/api/core";
+import { RunControls } from "./RunControls";
+import { resetRunStore, useRunStore } from "./runStore";
+import { resetFlowSession, useFlowSession } from "../state/flowSession";
+import { resetEditor, useEditorStore } from "../state/editorStore";
+import type { AlertChoice } from "../ipc/client";
+import { routeInvoke } from "../test/ipcMock";
+import { FLOW_ID, runItem, seedFlow, summaryOf } from "./runFixtures";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const ALERTS: AlertChoice[] = [
+  { id: "da-old", title: "Suspicious PowerShell", severity: "Medium", status: "New", machineId: "m1", computerDnsName: "pc-01.contoso.com", createdAt: "2026-11-25T07:00:00Z" },
+  { id: "da-new", title: "Ransomware behaviour", severity: "High", status: "New", machineId: "m2", computerDnsName: "pc-02.contoso.com", createdAt: "2026-11-25T08:30:00Z" },
+];
+
+function backend() {
+  const calls: string[] = [];
+  routeInvoke({
+    list_alerts: () => ALERTS,
+    save_flow: () => {
+      calls.push("save_flow");
+      return { version: 4, newVersion: true, enabled: false, diagnostics: [] };
+    },
+    list_flows: () => [summaryOf(seedFlow(), 4)],
+    run_flow: () => {
+      calls.push("run_flow");
+      return "run-42";
+    },
+    get_run: () => ({ run: runItem("run-42", "running", { durationMs: null }), triggerPayload: {}, rerunOf: null, steps: [], flow: seedFlow() }),
+  });
+  return calls;
+}
+
+beforeEach(() => {
+  vi.mocked(invoke).mockReset();
+  resetFlowSession();
+  resetEditor();
+  resetRunStore();
+  act(() => useFlowSession.getState().openFlow(seedFlow()));
+});
+
+describe("Run now", () => {
+  it("lists the alerts newest first with their severity and runs the chosen one with the dry-run flag", async () => {
+    backend();
+    render(<RunControls />);
+    const dryRun = screen.getByRole("switch", { name: "Dry run" });
+    // The flow isolates and has never succeeded: dry run starts on.
+    expect(dryRun).toBeChecked();
+    fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
+    const dialog = screen.getByRole("dialog", { name: "Run now" });
+    await within(dialog).findByRole("radio", { name: /Ransomware behaviour/ });
+    const options = within(dialog).getAllByTestId("run-alert");
+    expect(options.map((option) => option.textContent)).toEqual([expect.stringContaining("Ransomware behaviour"), expect.stringContaining("Suspicious PowerShell")]);
+    const older = within(dialog).getByRole("radio", { name: /Suspicious PowerShell/ });
+    expect(older).toHaveAccessibleName(expect.stringContaining("Medium"));
+    expect(within(dialog).getByRole("radio", { name: /Ransomware behaviour/ })).toHaveAccessibleName(expect.stringContaining("High"));
+    // The newest alert is picked at first.
+    expect(within(dialog).getByRole("radio", { name: /Ransomware behaviour/ })).toBeChecked();
+    expect(within(dialog).getByRole("button", { name: "Run" })).toBeInTheDocument();
+
+    fireEvent.click(older);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("run_flow", { request: { flowId: FLOW_ID, dryRun: true, trigger: { kind: "alert", alertId: "da-old" } } }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(useRunStore.getState().runId).toBe("run-42");
+    expect(useRunStore.getState().panelOpen).toBe(true);
+  });
+
+  it("says the run isolates for real when Dry run is off, and saves unsaved edits before running", async () => {
+    const calls = backend();
+    render(<RunControls />);
+    fireEvent.click(screen.getByRole("switch", { name: "Dry run" }));
+    expect(screen.getByRole("switch", { name: "Dry run" })).not.toBeChecked();
+    act(() => useEditorStore.getState().renameNode("get_alert", "Read the alert"));
+    act(() => useFlowSession.getState().markUnsaved());
+    fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
+    const dialog = screen.getByRole("dialog", { name: "Run now" });
+    fireEvent.click(within(dialog).getByRole("radio", { name: /Sample alert/ }));
+    const run = within(dialog).getByRole("button", { name: "Run (isolates for real)" });
+    fireEvent.click(run);
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("run_flow", { request: { flowId: FLOW_ID, dryRun: false, trigger: { kind: "sample" } } }));
+    expect(calls).toEqual(["save_flow", "run_flow"]);
+    expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ steps: expect.arrayContaining([expect.objectContaining({ id: "get_alert", title: "Read the alert" })]) }) });
+  });
+
+  it("shows why the run could not start and keeps the dialog open", async () => {
+    routeInvoke({
+      list_alerts: () => [],
+      run_flow: () => {
+        throw { kind: "invalid_input", message: "the flow has 1 error" };
+      },
+    });
+    render(<RunControls />);
+    fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
+    const dialog = screen.getByRole("dialog", { name: "Run now" });
+    await within(dialog).findByText("No recent alerts.");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Run" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent("the flow has 1 error");
+    expect(screen.getByRole("dialog", { name: "Run now" })).toBeInTheDocument();
+  });
+});
