@@ -8,6 +8,7 @@ import { useFlowSession } from "../state/flowSession";
 import { useKindsStore } from "../state/kindsStore";
 import { ConditionBuilder } from "./ConditionBuilder";
 import { DynamicContentPicker } from "./DynamicContentPicker";
+import { EmailPreviewPanel } from "./EmailPreview";
 import { ProblemsList } from "./ProblemsList";
 
 /** The DOM id of a node's field, so the problems list can focus it. */
@@ -243,6 +244,7 @@ export function Inspector() {
             ) : (
               <p className="menu-note">{status === "error" ? "The node kinds could not be loaded." : status === "ready" ? `Unknown kind ${node.kind}.` : "Loading…"}</p>
             )}
+            {node.kind === "send_email" && nodeId !== TRIGGER_ID && <EmailPreviewPanel key={nodeId} nodeId={nodeId} flow={flow} />}
           </>
         )}
       </div>
