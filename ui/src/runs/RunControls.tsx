@@ -44,6 +44,11 @@ export function RunControls() {
   const [open, setOpen] = useState(false);
   const panelOpen = useRunStore((state) => state.panelOpen);
   const tab = useRunStore((state) => state.tab);
+  const runNow = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    runNow.current?.focus();
+  };
 
   // Ctrl/Cmd+Enter: Run now.
   useEffect(() => {
@@ -72,13 +77,13 @@ export function RunControls() {
         </span>
         <span aria-hidden="true">Dry run</span>
       </label>
-      <button type="button" className="run-now-button" data-testid="run-now" disabled={!flow} onClick={() => setOpen(true)} title="Run now (Ctrl+Enter)">
+      <button ref={runNow} type="button" className="run-now-button" data-testid="run-now" disabled={!flow} onClick={() => setOpen(true)} title="Run now (Ctrl+Enter)">
         ▶ Run now
       </button>
       <button type="button" className="plain-button run-history-button" aria-pressed={panelOpen && tab === "history"} disabled={!flow} onClick={toggleHistory}>
         History
       </button>
-      {open && flow && <RunDialog flow={flow} dryRun={dryRun} onClose={() => setOpen(false)} />}
+      {open && flow && <RunDialog flow={flow} dryRun={dryRun} onClose={close} />}
     </div>
   );
 }
@@ -105,6 +110,7 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
   const [busy, setBusy] = useState<"saving" | "starting" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const dialog = useRef<HTMLDivElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   const picked = useRef(false);
 
   useEffect(() => {
@@ -163,12 +169,17 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
       className="overlay-backdrop"
       onMouseDown={(event) => event.target === event.currentTarget && onClose()}
       onKeyDown={(event) => {
+        // Keys pressed in the dialog are not canvas shortcuts.
         event.stopPropagation();
         if (event.key === "Escape") onClose();
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          form.current?.requestSubmit();
+        }
       }}
     >
       <div ref={dialog} className="overlay run-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="run-dialog">
-        <form onSubmit={submit}>
+        <form ref={form} onSubmit={submit}>
         <div className="overlay-header">
           <h2 id={titleId}>Run now</h2>
           <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>

@@ -7,6 +7,7 @@ import { useFlowSession } from "../state/flowSession";
 import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, statusIcon, statusText, timeOf, triggerText } from "./format";
 import { RunHistory } from "./RunHistory";
 import { RunFlowView } from "./RunFlowView";
+import { TakenEdgesStyle } from "./TakenEdges";
 import { runStatusOf, useRunStore, type RetryInfo } from "./runStore";
 import "./runs.css";
 
@@ -63,9 +64,11 @@ export function RunPanel() {
   const viewingFlow = useRunStore((state) => state.viewingFlow);
   const otherVersion = useRunStore((state) => state.otherVersion);
   const tabsId = useId();
-  if (!open) return null;
+  if (!open) return <TakenEdgesStyle />;
   const store = useRunStore.getState();
   return (
+    <>
+    <TakenEdgesStyle />
     <section className="run-panel" aria-label="Run" data-testid="run-panel">
       <div className="run-panel-bar">
         <div className="run-tabs" role="tablist" aria-label="Run panel">
@@ -93,6 +96,7 @@ export function RunPanel() {
       </div>
       {viewingFlow && otherVersion && <RunFlowView flow={viewingFlow} version={otherVersion.runVersion} />}
     </section>
+    </>
   );
 }
 

@@ -295,7 +295,8 @@ export const useRunStore = create<RunStore>()((set, get) => {
     },
 
     closePanel() {
-      set({ panelOpen: false });
+      // The read-only view of an older version belongs to the panel: closing it returns to editing.
+      set({ panelOpen: false, viewingFlow: null });
     },
 
     setTab(tab) {
