@@ -8,7 +8,8 @@
 
 use flowguard_ipc::{
     AppInfo, AvailableOutput, CommandError, CommandErrorKind, Diagnostic, Flow, FlowSummary,
-    FlowVersion, NodeKindSpec, SaveResult, StoredFlowView, TemplateInfo, ValidationReport,
+    FlowVersion, NodeKindSpec, RunBrief, SaveResult, StoredFlowView, TemplateInfo,
+    ValidationReport,
 };
 use flowguard_model::{Position, Severity, TRIGGER_ID, Trigger};
 use flowguard_store::{Store, StoreError};
@@ -154,18 +155,61 @@ fn load(store: &Store, id: &str) -> Result<flowguard_store::flows::StoredFlow, C
 /// Every saved flow, by name, for the sidebar.
 #[tauri::command]
 pub fn list_flows(state: tauri::State<'_, AppState>) -> Result<Vec<FlowSummary>, CommandError> {
-    let flows = state.store.list_flows().map_err(store_error)?;
-    Ok(flows
+    let store = &state.store;
+    let flows = store.list_flows().map_err(store_error)?;
+    let next_runs: std::collections::HashMap<String, String> = store
+        .enabled_flows()
+        .map_err(store_error)?
         .into_iter()
-        .map(|f| FlowSummary {
-            id: f.id,
-            name: f.name,
-            enabled: f.enabled,
-            version: f.version,
-            problems: f.problems,
-            updated_at: f.updated_at,
+        .filter_map(|stored| next_scheduled_run(&stored.flow).map(|at| (stored.flow.id, at)))
+        .collect();
+    flows
+        .into_iter()
+        .map(|f| {
+            let last_run = store
+                .list_runs(&flowguard_store::runs::RunFilter {
+                    flow_id: Some(f.id.clone()),
+                    status: None,
+                    limit: Some(1),
+                })
+                .map_err(store_error)?
+                .into_iter()
+                .next()
+                .map(|run| RunBrief {
+                    id: run.id,
+                    status: run.status,
+                    created_at: run.created_at,
+                });
+            Ok(FlowSummary {
+                next_run_at: next_runs.get(&f.id).cloned(),
+                id: f.id,
+                name: f.name,
+                enabled: f.enabled,
+                version: f.version,
+                problems: f.problems,
+                updated_at: f.updated_at,
+                last_run,
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// When a schedule flow fires next (RFC 3339 in UTC), if its trigger is a valid schedule.
+fn next_scheduled_run(flow: &Flow) -> Option<String> {
+    let trigger = flow.trigger.as_ref().filter(|t| t.kind == "schedule")?;
+    let text = |name: &str| {
+        trigger
+            .inputs
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let schedule =
+        flowguard_engine::schedule::Schedule::parse(&text("cron"), &text("timeZone")).ok()?;
+    schedule
+        .next_after(chrono::Utc::now())
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// One saved flow, with what validation says about it.

@@ -5,8 +5,15 @@
 //! the daemon and the tests exercise the same code as the app.
 
 mod commands;
+mod files;
+mod host;
+mod runs;
+mod settings;
 mod state;
+mod tray;
 mod validate;
+
+use tauri::Manager;
 
 use state::AppState;
 
@@ -39,8 +46,34 @@ pub fn run() {
         "starting Flowguard"
     );
 
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
+        // First: a second launch focuses the running window instead of starting a second app.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main_window(app);
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .setup(|app| {
+            tray::install(app.handle())?;
+            // The engine starts in the background: connecting (or starting the demo emulator)
+            // and probing the keychain must not hold the window up.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<AppState>();
+                state
+                    .engine
+                    .restart(
+                        &handle,
+                        &state.store,
+                        &state.database_path,
+                        &state.data_directory,
+                    )
+                    .await;
+            });
+            Ok(())
+        })
+        .on_window_event(tray::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::node_kinds,
@@ -57,10 +90,42 @@ pub fn run() {
             commands::delete_flow,
             commands::set_flow_enabled,
             commands::flow_history,
+            runs::engine_status,
+            runs::run_flow,
+            runs::list_alerts,
+            runs::simulate_alert,
+            runs::list_runs,
+            runs::get_run,
+            runs::rerun_run,
+            runs::cancel_run,
+            runs::preview_email,
+            settings::get_settings,
+            settings::save_defender_settings,
+            settings::test_defender_connection,
+            settings::clear_defender_settings,
+            settings::save_smtp_settings,
+            settings::save_graph_settings,
+            settings::send_test_email,
+            settings::set_close_to_tray,
+            files::export_flow,
+            files::pick_flow_file,
+            files::import_flow_file,
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        tracing::error!(%error, "the desktop shell stopped with an error");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "the desktop shell cannot start");
+            eprintln!("flowguard-app: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // In-flight runs finish within the grace period or resume at the next start.
+            let state = handle.state::<AppState>();
+            tauri::async_runtime::block_on(state.engine.shutdown());
+            tracing::info!("Flowguard stopped");
+        }
+    });
 }

@@ -42,6 +42,8 @@ pub struct AppState {
     pub database_path: PathBuf,
     pub data_directory: PathBuf,
     pub log_directory: PathBuf,
+    /// The engine the app hosts (demo emulator or a tenant), started after the window opens.
+    pub engine: crate::host::EngineSlot,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,7 @@ impl AppState {
             database_path,
             data_directory,
             log_directory: flowguard_store::paths::log_directory()?,
+            engine: crate::host::EngineSlot::new(),
         })
     }
 }

@@ -67,6 +67,55 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// A run id: a UUID as the store makes them.
+pub fn run_id(value: &str) -> Result<(), CommandError> {
+    let ok = value.len() == 36
+        && value.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(format!("{value:?} is not a run id")))
+    }
+}
+
+/// A Defender alert id (`da637…_-96…`, or a GUID): at most 128 printable characters without
+/// `/`, `?`, `#` or spaces, since it becomes part of a URL path.
+pub fn alert_id(value: &str) -> Result<(), CommandError> {
+    if value.is_empty() || value.len() > MAX_ID_LENGTH {
+        return Err(invalid(
+            "the alert id is empty or longer than 128 characters",
+        ));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+    {
+        return Err(invalid(format!("the alert id {value:?} contains {bad:?}")));
+    }
+    Ok(())
+}
+
+/// A text setting (a tenant id, a host, a mailbox): trimmed, at most `max` characters, no
+/// control characters; `what` names it in the message.
+pub fn text(what: &str, value: &str, max: usize) -> Result<String, CommandError> {
+    let trimmed = value.trim();
+    if trimmed.chars().count() > max {
+        return Err(invalid(format!(
+            "the {what} is longer than {max} characters"
+        )));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(invalid(format!("the {what} contains a control character")));
+    }
+    Ok(trimmed.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +162,27 @@ mod tests {
         assert!(long.len() <= 60);
         for value in ["Isolate on High!", "  ", &"a".repeat(300)] {
             assert!(id("flow id", &slug(value)).is_ok());
+        }
+    }
+
+    #[test]
+    fn run_ids_are_uuids() {
+        assert!(run_id("0197a5c2-1b2c-7d3e-8f90-123456789abc").is_ok());
+        for bad in [
+            "",
+            "0197a5c2",
+            "../../etc/passwd-000000000000000000000",
+            "0197a5c2-1b2c-7d3e-8f90-123456789abz",
+        ] {
+            assert!(run_id(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn alert_ids_cannot_leave_the_url_path() {
+        assert!(alert_id("da637551227677560813_-961444813").is_ok());
+        for bad in ["", "a/b", "a?b", "a b", "../x/y"] {
+            assert!(alert_id(bad).is_err(), "{bad}");
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct RunSummary {
     pub created_at: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// The alert that triggered the run (`trigger.alertId`), when there is one.
+    pub alert_id: Option<String>,
 }
 
 /// Which runs to list.
@@ -238,7 +240,8 @@ impl Store {
     pub fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT id, flow_id, flow_version, status, trigger_kind, dry_run, reason, created_at, started_at, finished_at
+            "SELECT id, flow_id, flow_version, status, trigger_kind, dry_run, reason, created_at, started_at, finished_at,
+                    CAST(json_extract(trigger_payload, '$.alertId') AS TEXT)
              FROM runs
              WHERE (?1 IS NULL OR flow_id = ?1) AND (?2 IS NULL OR status = ?2)
              ORDER BY created_at DESC, id DESC LIMIT ?3",
@@ -256,6 +259,7 @@ impl Store {
                 created_at: row.get(7)?,
                 started_at: row.get(8)?,
                 finished_at: row.get(9)?,
+                alert_id: row.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

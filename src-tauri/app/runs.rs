@@ -1,0 +1,496 @@
+//! Commands for running flows and reading runs: Run now, the alert picker, demo mode's
+//! "Simulate alert", run history, a run's detail, rerun and cancel, and the email preview.
+
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands every command its state and arguments by value"
+)]
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use flowguard_engine::service::sample_trigger;
+use flowguard_engine::setup::Mode;
+use flowguard_ipc::{
+    AlertChoice, CommandError, CommandErrorKind, EmailPreview, EngineStatus, Flow, RunDetail,
+    RunListItem, RunRequest, StepRunView, TriggerChoice,
+};
+use flowguard_store::Store;
+use flowguard_store::runs::{RunFilter, RunRow, RunSummary};
+
+use crate::host::EngineHost;
+use crate::state::AppState;
+use crate::validate;
+
+/// How many alerts the Run now dialog offers.
+pub const ALERT_CHOICES: usize = 50;
+/// How far back the Run now dialog looks for alerts.
+pub const ALERT_LOOKBACK_DAYS: i64 = 30;
+/// The most runs one history request returns.
+pub const MAX_RUNS_LISTED: usize = 500;
+
+const RUN_STATUSES: [&str; 6] = [
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "interrupted",
+];
+const SEVERITIES: [&str; 4] = ["Informational", "Low", "Medium", "High"];
+
+fn internal(message: impl std::fmt::Display) -> CommandError {
+    CommandError::new(CommandErrorKind::Internal, message.to_string())
+}
+
+fn invalid(message: impl Into<String>) -> CommandError {
+    CommandError::new(CommandErrorKind::InvalidInput, message)
+}
+
+fn store_error(error: flowguard_store::StoreError) -> CommandError {
+    match error {
+        flowguard_store::StoreError::RunNotFound(id) => CommandError::new(
+            CommandErrorKind::NotFound,
+            format!("there is no run {id:?}"),
+        ),
+        flowguard_store::StoreError::FlowNotFound(id) => CommandError::new(
+            CommandErrorKind::NotFound,
+            format!("there is no flow {id:?}"),
+        ),
+        other => internal(other),
+    }
+}
+
+/// The running engine, or why there is none.
+async fn with_engine<T>(
+    state: &AppState,
+    work: impl AsyncFnOnce(&EngineHost) -> Result<T, CommandError>,
+) -> Result<T, CommandError> {
+    let host = state.engine.read().await;
+    match host.as_ref() {
+        Some(host) => work(host).await,
+        None => {
+            let status = state.engine.status().await;
+            Err(CommandError::new(
+                CommandErrorKind::Unavailable,
+                status
+                    .error
+                    .unwrap_or_else(|| "the engine is not running".to_owned()),
+            ))
+        }
+    }
+}
+
+/// Demo mode or a tenant, and whether the engine runs.
+#[tauri::command]
+pub async fn engine_status(
+    state: tauri::State<'_, AppState>,
+) -> Result<EngineStatus, CommandError> {
+    Ok(state.engine.status().await)
+}
+
+fn duration_ms(start: Option<&str>, end: Option<&str>) -> Option<i64> {
+    let start = DateTime::parse_from_rfc3339(start?).ok()?;
+    let end = DateTime::parse_from_rfc3339(end?).ok()?;
+    Some((end - start).num_milliseconds())
+}
+
+fn list_item(run: RunSummary) -> RunListItem {
+    RunListItem {
+        duration_ms: duration_ms(run.started_at.as_deref(), run.finished_at.as_deref()),
+        id: run.id,
+        flow_id: run.flow_id,
+        flow_version: run.flow_version,
+        status: run.status,
+        trigger_kind: run.trigger_kind,
+        dry_run: run.dry_run,
+        reason: run.reason,
+        created_at: run.created_at,
+        started_at: run.started_at,
+        finished_at: run.finished_at,
+        alert_id: run.alert_id,
+    }
+}
+
+/// A run as the run panel shows it, with the flow version it ran.
+pub fn run_detail(store: &Store, run: RunRow) -> RunDetail {
+    let flow = store.get_flow_version(&run.flow_id, run.flow_version).ok();
+    let alert_id = run.trigger_payload["alertId"].as_str().map(str::to_owned);
+    let steps = run
+        .steps
+        .into_iter()
+        .map(|step| StepRunView {
+            duration_ms: duration_ms(step.started_at.as_deref(), step.finished_at.as_deref()),
+            step_id: step.step_id,
+            status: step.status,
+            attempts: step.attempts,
+            input: step.input,
+            output: step.output,
+            error: step.error,
+            started_at: step.started_at,
+            finished_at: step.finished_at,
+        })
+        .collect();
+    RunDetail {
+        run: RunListItem {
+            duration_ms: duration_ms(run.started_at.as_deref(), run.finished_at.as_deref()),
+            id: run.id,
+            flow_id: run.flow_id,
+            flow_version: run.flow_version,
+            status: run.status,
+            trigger_kind: run.trigger_kind,
+            dry_run: run.dry_run,
+            reason: run.reason,
+            created_at: run.created_at,
+            started_at: run.started_at,
+            finished_at: run.finished_at,
+            alert_id,
+        },
+        trigger_payload: run.trigger_payload,
+        rerun_of: run.rerun_of,
+        steps,
+        flow,
+    }
+}
+
+/// Run now: queues a run of the flow's saved version, with the chosen alert or a sample as the
+/// trigger's input, and returns its id. The run's progress arrives as `run-event` events.
+#[tauri::command]
+pub async fn run_flow(
+    state: tauri::State<'_, AppState>,
+    request: RunRequest,
+) -> Result<String, CommandError> {
+    validate::id("flow id", &request.flow_id)?;
+    let stored = state
+        .store
+        .get_flow(&request.flow_id)
+        .map_err(store_error)?
+        .ok_or_else(|| {
+            CommandError::new(
+                CommandErrorKind::NotFound,
+                format!("there is no flow {:?}", request.flow_id),
+            )
+        })?;
+    let errors: Vec<String> = flowguard_model::validate(&stored.flow)
+        .into_iter()
+        .filter(flowguard_model::Diagnostic::is_error)
+        .map(|diagnostic| diagnostic.to_string())
+        .collect();
+    if !errors.is_empty() {
+        return Err(invalid(format!(
+            "the flow has {} problem(s) to fix before it can run: {}",
+            errors.len(),
+            errors.join("; ")
+        )));
+    }
+    with_engine(&state, async |host| {
+        let trigger = match &request.trigger {
+            TriggerChoice::Sample => sample_trigger(),
+            TriggerChoice::Alert { alert_id } => {
+                validate::alert_id(alert_id)?;
+                let alert = host
+                    .engine
+                    .defender()
+                    .get_alert(alert_id)
+                    .await
+                    .map_err(|error| {
+                        CommandError::new(
+                            CommandErrorKind::InvalidInput,
+                            format!("cannot fetch alert {alert_id}: {error}"),
+                        )
+                    })?;
+                flowguard_engine::alerts::trigger_outputs(&alert)
+            }
+        };
+        let run_id = host
+            .engine
+            .enqueue(&request.flow_id, trigger, request.dry_run)
+            .map_err(internal)?;
+        tracing::info!(%run_id, flow = %request.flow_id, dry_run = request.dry_run, "Run now");
+        Ok(run_id)
+    })
+    .await
+}
+
+fn alert_choice(alert: &Value) -> AlertChoice {
+    let text = |name: &str| alert[name].as_str().map(str::to_owned);
+    AlertChoice {
+        id: text("id").unwrap_or_default(),
+        title: text("title").unwrap_or_default(),
+        severity: text("severity").unwrap_or_default(),
+        status: text("status").unwrap_or_default(),
+        machine_id: text("machineId"),
+        computer_dns_name: text("computerDnsName"),
+        created_at: text("alertCreationTime"),
+    }
+}
+
+/// The tenant's (or the emulator's) newest alerts, for the Run now dialog.
+#[tauri::command]
+pub async fn list_alerts(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<AlertChoice>, CommandError> {
+    with_engine(&state, async |host| {
+        let since = flowguard_engine::alerts::odata_time(
+            Utc::now() - chrono::Duration::days(ALERT_LOOKBACK_DAYS),
+        );
+        let alerts = host
+            .engine
+            .defender()
+            .alerts_created_since(&since)
+            .await
+            .map_err(|error| internal(format!("cannot list alerts: {error}")))?;
+        Ok(alerts
+            .iter()
+            .rev()
+            .take(ALERT_CHOICES)
+            .map(alert_choice)
+            .collect())
+    })
+    .await
+}
+
+/// Demo mode: creates an alert of `severity` in the built-in emulator, as if Defender had raised
+/// it. Enabled alert flows pick it up at their next poll (every two seconds in demo mode).
+#[tauri::command]
+pub async fn simulate_alert(
+    state: tauri::State<'_, AppState>,
+    severity: String,
+) -> Result<AlertChoice, CommandError> {
+    let Some(severity) = SEVERITIES.iter().find(|known| **known == severity) else {
+        return Err(invalid(format!(
+            "the severity {severity:?} is not one of {}",
+            SEVERITIES.join(", ")
+        )));
+    };
+    with_engine(&state, async |host| {
+        let Mode::Demo(emulator) = &host.mode else {
+            return Err(invalid(
+                "Simulate alert works in demo mode only: a real tenant is connected",
+            ));
+        };
+        let title = match *severity {
+            "High" => "Ransomware behavior detected on the endpoint",
+            "Medium" => "Suspicious PowerShell command line",
+            "Low" => "Unwanted software detected",
+            _ => "A process reached out to a rare domain",
+        };
+        let alert = emulator.create_alert(json!({
+            "severity": severity,
+            "title": title,
+            "category": "Execution",
+        }));
+        tracing::info!(alert = %alert["id"], %severity, "simulated an alert in the demo emulator");
+        Ok(alert_choice(&alert))
+    })
+    .await
+}
+
+/// A flow's runs, newest first, optionally of one status.
+#[tauri::command]
+pub fn list_runs(
+    state: tauri::State<'_, AppState>,
+    flow_id: String,
+    status: Option<String>,
+    limit: Option<u32>,
+) -> Result<Vec<RunListItem>, CommandError> {
+    validate::id("flow id", &flow_id)?;
+    if let Some(status) = &status
+        && !RUN_STATUSES.contains(&status.as_str())
+    {
+        return Err(invalid(format!(
+            "the run status {status:?} is not one of {}",
+            RUN_STATUSES.join(", ")
+        )));
+    }
+    let limit = limit
+        .map_or(100, |limit| limit as usize)
+        .min(MAX_RUNS_LISTED);
+    let runs = state
+        .store
+        .list_runs(&RunFilter {
+            flow_id: Some(flow_id),
+            status,
+            limit: Some(limit),
+        })
+        .map_err(store_error)?;
+    Ok(runs.into_iter().map(list_item).collect())
+}
+
+/// One run with every step's input, output, error and timing.
+#[tauri::command]
+pub fn get_run(
+    state: tauri::State<'_, AppState>,
+    run_id: String,
+) -> Result<RunDetail, CommandError> {
+    validate::run_id(&run_id)?;
+    let run = state.store.get_run(&run_id).map_err(store_error)?;
+    Ok(run_detail(&state.store, run))
+}
+
+/// Runs a finished run again: from the start (with the flow's current version) or from its
+/// failed step (with the version it ran, reusing the steps before it).
+#[tauri::command]
+pub async fn rerun_run(
+    state: tauri::State<'_, AppState>,
+    run_id: String,
+    from_failed_step: bool,
+) -> Result<String, CommandError> {
+    validate::run_id(&run_id)?;
+    let run = state.store.get_run(&run_id).map_err(store_error)?;
+    if !matches!(
+        run.status.as_str(),
+        "succeeded" | "failed" | "cancelled" | "interrupted"
+    ) {
+        return Err(invalid(format!(
+            "run {run_id} is {}; it can run again once it has finished",
+            run.status
+        )));
+    }
+    if from_failed_step && !run.steps.iter().any(|step| step.status == "failed") {
+        return Err(invalid(format!(
+            "run {run_id} has no failed step to start from"
+        )));
+    }
+    with_engine(&state, async |host| {
+        host.engine
+            .rerun(&run_id, from_failed_step)
+            .map_err(internal)
+    })
+    .await
+}
+
+/// Asks a running run to stop. False when it is not running (any more).
+#[tauri::command]
+pub async fn cancel_run(
+    state: tauri::State<'_, AppState>,
+    run_id: String,
+) -> Result<bool, CommandError> {
+    validate::run_id(&run_id)?;
+    with_engine(&state, async |host| Ok(host.engine.cancel(&run_id))).await
+}
+
+/// The data a preview renders against: the flow's newest run that got past the trigger, or a
+/// sample alert with plausible step outputs.
+fn preview_context(store: &Store, flow: &Flow) -> (Value, String) {
+    let newest = store
+        .list_runs(&RunFilter {
+            flow_id: Some(flow.id.clone()),
+            status: None,
+            limit: Some(20),
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .find(|run| run.status != "queued");
+    if let Some(run) = newest.and_then(|summary| store.get_run(&summary.id).ok()) {
+        let steps: BTreeMap<String, Value> = run
+            .steps
+            .iter()
+            .filter_map(|step| Some((step.step_id.clone(), step.output.clone()?)))
+            .collect();
+        let context = flowguard_engine::resolve::context(&run.trigger_payload, &steps);
+        return (context, format!("the run of {}", run.created_at));
+    }
+    let trigger = sample_trigger();
+    let steps: BTreeMap<String, Value> = flow
+        .steps
+        .iter()
+        .map(|step| {
+            let output = match step.kind.as_str() {
+                "get_alert" => {
+                    let mut alert = trigger["alert"].clone();
+                    alert["retrievedFrom"] = json!("trigger");
+                    alert
+                }
+                "condition" => json!({ "result": true }),
+                "isolate_machine" => json!({
+                    "machineId": trigger["machineId"],
+                    "isolationType": "Full",
+                    "action": { "id": "sample-action", "type": "Isolate", "status": "Pending" },
+                }),
+                _ => json!({}),
+            };
+            (step.id.clone(), output)
+        })
+        .collect();
+    (
+        flowguard_engine::resolve::context(&trigger, &steps),
+        "a sample alert".to_owned(),
+    )
+}
+
+/// Renders a Send Email step's fields against the flow's newest run (or a sample alert), as the
+/// engine would when it sends.
+#[tauri::command]
+pub fn preview_email(
+    state: tauri::State<'_, AppState>,
+    flow: Flow,
+    node_id: String,
+) -> Result<EmailPreview, CommandError> {
+    validate::id("flow id", &flow.id)?;
+    validate::id("node id", &node_id)?;
+    let step = flow
+        .steps
+        .iter()
+        .find(|step| step.id == node_id)
+        .ok_or_else(|| invalid(format!("the flow has no step {node_id:?}")))?;
+    if step.kind != "send_email" {
+        return Err(invalid(format!(
+            "step {node_id:?} is a {} step, not Send Email",
+            step.kind
+        )));
+    }
+    let spec = flowguard_model::node_kinds()
+        .into_iter()
+        .find(|spec| spec.kind == "send_email")
+        .ok_or_else(|| internal("the Send Email kind is missing"))?;
+    let (context, source) = preview_context(&state.store, &flow);
+    let mut errors = Vec::new();
+    let mut field = |name: &str| -> Value {
+        let single = flowguard_model::kinds::NodeKindSpec {
+            inputs: spec
+                .inputs
+                .iter()
+                .filter(|input| input.name == name)
+                .cloned()
+                .collect(),
+            ..spec.clone()
+        };
+        let mut inputs = step.inputs.clone();
+        inputs.retain(|key, _| key == name || key == "bodyFormat");
+        match flowguard_engine::resolve::resolve_inputs(&single, &inputs, &context) {
+            Ok(mut resolved) => resolved.remove(name).unwrap_or(Value::Null),
+            Err(error) => {
+                errors.push(error.to_string());
+                Value::Null
+            }
+        }
+    };
+    let list = |value: Value| -> String {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::String(text) => text,
+            _ => String::new(),
+        }
+    };
+    let to = list(field("to"));
+    let cc = list(field("cc"));
+    let subject = list(field("subject"));
+    let body = list(field("body"));
+    let html = step.inputs.get("bodyFormat").and_then(Value::as_str) == Some("html");
+    Ok(EmailPreview {
+        to,
+        cc,
+        subject,
+        body,
+        html,
+        source,
+        errors,
+    })
+}
