@@ -20,15 +20,17 @@ pub fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Cargo's target folder: `CARGO_TARGET_DIR`, or `target/` in the repository.
+pub fn target_directory() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repository_root().join("target"), PathBuf::from)
+}
+
 /// The built app: `FLOWGUARD_APP_BINARY`, or `target/debug/flowguard-app`.
 pub fn app_binary() -> Result<PathBuf> {
     let path = match std::env::var_os("FLOWGUARD_APP_BINARY") {
         Some(path) => PathBuf::from(path),
-        None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map_or_else(|| repository_root().join("target"), PathBuf::from);
-            target.join("debug/flowguard-app")
-        }
+        None => target_directory().join("debug/flowguard-app"),
     };
     let path = path.canonicalize().with_context(|| {
         format!(
@@ -62,6 +64,9 @@ impl Driver {
                 &native_port.to_string(),
             ])
             .env("FLOWGUARD_DATA_DIR", data_directory)
+            // Demo mode (the app starts its own Defender emulator) and quick polling.
+            .env_remove("FLOWGUARD_TENANT_ID")
+            .env("FLOWGUARD_POLL_INTERVAL", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -103,8 +108,9 @@ pub struct AppSession {
 }
 
 /// Starts the app on a fresh database, runs `scenario`, then quits the session and stops the
-/// driver whatever happened, and returns the scenario's result.
-pub async fn with_app<F, Fut>(scenario: F) -> Result<()>
+/// driver whatever happened, and returns the scenario's result. When the scenario fails, a
+/// screenshot of the window is saved as `target/e2e-failure-{name}.png` first.
+pub async fn with_app<F, Fut>(name: &str, scenario: F) -> Result<()>
 where
     F: FnOnce(WebDriver, AppSession) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
@@ -133,6 +139,13 @@ where
     let handle = web_driver.clone();
     // The scenario runs in its own task so that a panic inside it still lets us quit the session.
     let outcome = tokio::spawn(scenario(handle, session)).await;
+    if !matches!(outcome, Ok(Ok(()))) {
+        let path = target_directory().join(format!("e2e-failure-{name}.png"));
+        match web_driver.screenshot(&path).await {
+            Ok(()) => eprintln!("screenshot of the failure: {}", path.display()),
+            Err(error) => eprintln!("cannot take a screenshot of the failure: {error}"),
+        }
+    }
     let quit = web_driver.quit().await;
     drop(driver);
     match outcome {
@@ -154,6 +167,31 @@ pub async fn displayed(driver: &WebDriver, css: &str) -> Result<WebElement> {
         .await
         .with_context(|| format!("no displayed element matches `{css}` within 20 s"))?;
     Ok(element)
+}
+
+/// Polls `probe` every 100 ms until it returns `Some`, for at most `timeout`; fails naming `what`
+/// (and the probe's last error, if it had one).
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let deadline = Instant::now() + timeout;
+    let mut last_error = None;
+    loop {
+        match probe().await {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(error) => last_error = Some(error),
+        }
+        if Instant::now() > deadline {
+            return Err(match last_error {
+                Some(error) => error.context(format!("{what}: not within {timeout:?}")),
+                None => anyhow::anyhow!("{what}: not within {timeout:?}"),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A self-deleting temporary folder, without pulling a crate in for it.

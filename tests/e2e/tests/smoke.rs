@@ -16,7 +16,7 @@ const PALETTE: [&str; 5] = [
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn the_app_opens_on_its_canvas_with_the_five_node_kinds() -> Result<()> {
-    with_app(|driver, session| async move {
+    with_app("smoke", |driver, session| async move {
         displayed(&driver, "[data-testid=canvas] .react-flow").await?;
         displayed(&driver, "[data-testid=palette]").await?;
 

@@ -1,0 +1,553 @@
+//! The issue's end-to-end scenario, through the UI only: from an empty canvas the analyst builds
+//! the seed flow (new alert → get alert → severity is High? → isolate → email) with the palette,
+//! handle drags and the inspector; sees a condition with an empty operand reported as a problem;
+//! deletes a node and gets it back with Ctrl+Z.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use flowguard_e2e::{displayed, eventually, with_app};
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+/// Long enough for the app's autosave (600 ms) and a check round trip on a busy 2-core machine.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Logs how long each phase took (to stderr, shown with `--nocapture`).
+struct Phases {
+    start: Instant,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        let now = Instant::now();
+        Self {
+            start: now,
+            last: now,
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let now = Instant::now();
+        eprintln!(
+            "[scenario] {phase}: {:.1} s (total {:.1} s)",
+            (now - self.last).as_secs_f64(),
+            (now - self.start).as_secs_f64()
+        );
+        self.last = now;
+    }
+}
+
+/// The displayed node with this id (`data-node-id`).
+async fn node(driver: &WebDriver, id: &str) -> Result<WebElement> {
+    displayed(driver, &format!(".flow-node[data-node-id=\"{id}\"]"))
+        .await
+        .with_context(|| format!("the node {id} is not on the canvas"))
+}
+
+/// The ids of the nodes of a kind on the canvas.
+async fn node_ids(driver: &WebDriver, kind: &str) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for card in driver
+        .find_all(By::Css(format!("[data-testid=node-{kind}]")))
+        .await?
+    {
+        ids.extend(card.attr("data-node-id").await?);
+    }
+    Ok(ids)
+}
+
+/// Clicks a node's title (selecting it) and waits for the inspector to show it.
+async fn select_node(driver: &WebDriver, id: &str) -> Result<()> {
+    let card = node(driver, id).await?;
+    card.find(By::Css("[data-testid=node-title]"))
+        .await?
+        .click()
+        .await?;
+    let title = card
+        .find(By::Css("[data-testid=node-title]"))
+        .await?
+        .text()
+        .await?;
+    eventually(
+        &format!("the inspector showing the selected node {id} ({title:?})"),
+        WAIT,
+        || async {
+            let shown = driver
+                .find_all(By::Css("[data-testid=inspector] .inspector-title"))
+                .await?;
+            match shown.first() {
+                Some(heading) if heading.text().await? == title => Ok(Some(())),
+                _ => Ok(None),
+            }
+        },
+    )
+    .await
+}
+
+/// Adds a node of `kind` by clicking its palette entry, waits for it on the canvas and returns
+/// its id.
+async fn add_from_palette(driver: &WebDriver, kind: &str) -> Result<String> {
+    let before = node_ids(driver, kind).await?;
+    driver
+        .find(By::Css(format!("[data-testid=palette-entry-{kind}]")))
+        .await
+        .with_context(|| format!("the palette has no {kind} entry"))?
+        .click()
+        .await?;
+    let id = eventually(
+        &format!("a new {kind} node after clicking its palette entry"),
+        WAIT,
+        || async {
+            let now = node_ids(driver, kind).await?;
+            Ok(now.into_iter().find(|id| !before.contains(id)))
+        },
+    )
+    .await?;
+    node(driver, &id).await?;
+    Ok(id)
+}
+
+/// Waits until the canvas has stopped moving: the viewport (fit and tidy animate it) and every
+/// node's place and size (a problem badge appearing after a save widens a node) unchanged for
+/// 400 ms.
+async fn canvas_settled(driver: &WebDriver) -> Result<()> {
+    const SNAPSHOT: &str = "return [document.querySelector('.react-flow__viewport')?.style.transform, \
+        ...[...document.querySelectorAll('.react-flow__node')].map((n) => `${n.style.transform} ${n.offsetWidth}x${n.offsetHeight}`)].join('|')";
+    let deadline = Instant::now() + WAIT;
+    let mut previous = String::new();
+    let mut stable_since = Instant::now();
+    loop {
+        let now = driver.execute(SNAPSHOT, Vec::new()).await?;
+        let now = now.json().as_str().unwrap_or_default().to_owned();
+        if now != previous {
+            previous = now;
+            stable_since = Instant::now();
+        } else if stable_since.elapsed() >= Duration::from_millis(400) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("the canvas kept moving for {WAIT:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Connects two nodes the way a mouse user does: press on the source handle, move across to the
+/// target handle, release. Waits for the edge (`rf__edge-{from}[:port]->{to}`) to be drawn.
+async fn drag_connect(driver: &WebDriver, (from, handle): (&str, &str), to: &str) -> Result<()> {
+    let source = node(driver, from)
+        .await?
+        .find(By::Css(format!("[data-testid={handle}]")))
+        .await
+        .with_context(|| format!("the node {from} has no {handle} handle"))?;
+    let target = node(driver, to)
+        .await?
+        .find(By::Css("[data-testid=handle-in]"))
+        .await
+        .with_context(|| format!("the node {to} has no input handle"))?;
+    // The last edit's autosave brings new problem badges, which resize nodes and move handles.
+    saved(driver).await?;
+    canvas_settled(driver).await?;
+    driver
+        .action_chain()
+        .move_to_element_center(&source)
+        .click_and_hold()
+        .move_by_offset(15, 0)
+        .move_to_element_center(&target)
+        .move_by_offset(1, 0)
+        .release()
+        .perform()
+        .await
+        .with_context(|| format!("dragging from {from}'s {handle} to {to}"))?;
+
+    let port = match handle {
+        "handle-true" => ":true",
+        "handle-false" => ":false",
+        _ => "",
+    };
+    let edge = format!("{from}{port}->{to}");
+    driver
+        .query(By::Css(format!("[data-testid=\"rf__edge-{edge}\"]")))
+        .wait(WAIT, Duration::from_millis(100))
+        .first()
+        .await
+        .with_context(|| {
+            format!("dragging {from}'s {handle} onto {to}'s input drew no edge {edge}")
+        })?;
+    Ok(())
+}
+
+/// Tidy, then zoom to fit, and wait for the nodes to stop moving.
+async fn tidy_and_fit(driver: &WebDriver) -> Result<()> {
+    for button in ["toolbar-tidy", "toolbar-fit"] {
+        displayed(driver, &format!("[data-testid={button}]"))
+            .await?
+            .click()
+            .await?;
+    }
+    canvas_settled(driver).await
+}
+
+/// Replaces a text field's content by typing, as a user does (select all, type).
+async fn type_into(driver: &WebDriver, css: &str, text: &str) -> Result<WebElement> {
+    let field = displayed(driver, css).await?;
+    field.click().await?;
+    field.send_keys(Key::Control + "a").await?;
+    field.send_keys(Key::Backspace).await?;
+    if !text.is_empty() {
+        field.send_keys(text).await?;
+    }
+    let expected = text.to_owned();
+    eventually(&format!("{css} to read {text:?}"), WAIT, || async {
+        let value = field.prop("value").await?.unwrap_or_default();
+        Ok((value == expected).then_some(()))
+    })
+    .await?;
+    Ok(field)
+}
+
+/// The inspector's field of a node (`field-{nodeId}-{name}`).
+fn field(node_id: &str, name: &str) -> String {
+    format!("#field-{node_id}-{name}")
+}
+
+/// Opens a field's dynamic-content picker and chooses an output by its reference.
+async fn pick(driver: &WebDriver, picker_label: &str, reference: &str) -> Result<()> {
+    driver
+        .find(By::Css(format!(
+            "button.picker-toggle[aria-label=\"Dynamic content for {picker_label}\"]"
+        )))
+        .await
+        .with_context(|| format!("no dynamic-content button for {picker_label}"))?
+        .click()
+        .await?;
+    displayed(driver, &format!("[data-testid=\"output-{reference}\"]"))
+        .await
+        .with_context(|| format!("the picker for {picker_label} does not offer {reference}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Waits for the autosave to finish ("Saved ✓").
+async fn saved(driver: &WebDriver) -> Result<()> {
+    eventually("the flow to be saved (Saved ✓)", WAIT, || async {
+        let status = driver.find(By::Css("[data-testid=save-status]")).await?;
+        Ok(status.text().await?.starts_with("Saved").then_some(()))
+    })
+    .await
+}
+
+/// Presses keys on whatever has the focus (the canvas shortcuts listen on the window).
+async fn press(driver: &WebDriver, keys: impl Into<TypingData>) -> Result<()> {
+    driver.action_chain().send_keys(keys).perform().await?;
+    Ok(())
+}
+
+async fn press_ctrl(driver: &WebDriver, key: &str) -> Result<()> {
+    driver
+        .action_chain()
+        .key_down(Key::Control)
+        .send_keys(key)
+        .key_up(Key::Control)
+        .perform()
+        .await?;
+    Ok(())
+}
+
+/// The sidebar's flows, by their `flow-item-{id}` test ids.
+async fn flow_items(driver: &WebDriver) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for item in driver
+        .find_all(By::Css("[data-testid^=flow-item-]"))
+        .await?
+    {
+        ids.extend(item.attr("data-testid").await?);
+    }
+    Ok(ids)
+}
+
+async fn count(driver: &WebDriver, css: &str) -> Result<usize> {
+    Ok(driver.find_all(By::Css(css)).await?.len())
+}
+
+/// The seed flow's node ids, as the palette named them.
+#[derive(Debug, Clone)]
+struct SeedFlow {
+    trigger: String,
+    get_alert: String,
+    condition: String,
+    isolate: String,
+    email_soc: String,
+    email_review: String,
+}
+
+/// Step 1 (and 4): a new blank flow, emptied, then the seed flow built through the palette, the
+/// handles and the inspector. Leaves the flow saved.
+async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<SeedFlow> {
+    displayed(driver, "[data-testid=canvas] .react-flow").await?;
+    displayed(driver, "[data-testid=flow-name]")
+        .await
+        .context("the app opened no flow")?;
+    let flows_before = flow_items(driver).await?;
+
+    // A new blank flow from the sidebar's New menu; it opens.
+    displayed(driver, "[data-testid=flow-new]")
+        .await?
+        .click()
+        .await?;
+    displayed(driver, "[data-testid=new-flow-blank]")
+        .await
+        .context("the New menu has no Blank flow entry")?
+        .click()
+        .await?;
+    let new_flow = eventually("a new blank flow in the sidebar", WAIT, || async {
+        let now = flow_items(driver).await?;
+        Ok(now.into_iter().find(|id| !flows_before.contains(id)))
+    })
+    .await?;
+    eventually("the new blank flow to be the open one", WAIT, || async {
+        let item = driver
+            .find(By::Css(format!("[data-testid={new_flow}]")))
+            .await?;
+        let class = item.attr("class").await?.unwrap_or_default();
+        Ok(class.split_whitespace().any(|c| c == "open").then_some(()))
+    })
+    .await?;
+
+    // A blank flow starts with a manual trigger: delete it (click, Delete) for an empty canvas.
+    select_node(driver, "trigger").await?;
+    press(driver, Key::Delete).await?;
+    displayed(driver, ".canvas-empty")
+        .await
+        .context("after deleting the blank flow's trigger the canvas does not say it is empty")?;
+    ensure!(
+        count(driver, ".react-flow__node").await? == 0,
+        "the canvas still has nodes after deleting the only one"
+    );
+    phases.done("new blank flow, emptied");
+
+    // The seed flow's six nodes from the palette (a click adds one near the middle).
+    let flow = SeedFlow {
+        trigger: add_from_palette(driver, "trigger").await?,
+        get_alert: add_from_palette(driver, "get_alert").await?,
+        condition: add_from_palette(driver, "condition").await?,
+        isolate: add_from_palette(driver, "isolate_machine").await?,
+        email_soc: add_from_palette(driver, "send_email").await?,
+        email_review: add_from_palette(driver, "send_email").await?,
+    };
+    ensure!(
+        count(driver, ".react-flow__node").await? == 6,
+        "the canvas should have exactly the six nodes added from the palette"
+    );
+    // Tidy lays the unconnected nodes out in one column, so no node hides another's handles.
+    tidy_and_fit(driver).await?;
+    phases.done("six nodes from the palette");
+
+    // Connect them by dragging from handle to handle; the condition's Yes and No outputs.
+    drag_connect(driver, (&flow.trigger, "handle-out"), &flow.get_alert).await?;
+    drag_connect(driver, (&flow.get_alert, "handle-out"), &flow.condition).await?;
+    drag_connect(driver, (&flow.condition, "handle-true"), &flow.isolate).await?;
+    drag_connect(driver, (&flow.isolate, "handle-out"), &flow.email_soc).await?;
+    drag_connect(
+        driver,
+        (&flow.condition, "handle-false"),
+        &flow.email_review,
+    )
+    .await?;
+    ensure!(
+        count(driver, ".react-flow__edge").await? == 5,
+        "the flow should have exactly five connections"
+    );
+    tidy_and_fit(driver).await?;
+    phases.done("five connections by dragging handles");
+
+    // The trigger: a new Defender alert (what the palette's Trigger is).
+    select_node(driver, &flow.trigger).await?;
+    let kind = displayed(driver, "[data-testid=trigger-kind]").await?;
+    let kind_value = kind.prop("value").await?.unwrap_or_default();
+    ensure!(
+        kind_value == "alert_created",
+        "the palette's trigger starts on {kind_value:?}, expected a new alert (alert_created)"
+    );
+
+    // Get Alert: the alert id from the trigger, through the dynamic-content picker.
+    select_node(driver, &flow.get_alert).await?;
+    let alert_id_field = field(&flow.get_alert, "alertId");
+    type_into(driver, &alert_id_field, "").await?;
+    pick(driver, "Alert id", "trigger.alertId").await?;
+    let alert_id = displayed(driver, &alert_id_field)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        alert_id == "{{ trigger.alertId }}",
+        "picking the trigger's alert id wrote {alert_id:?} into Get Alert's alert id"
+    );
+
+    // Condition: emptying the left operand is a problem (step 4), then severity == "High".
+    select_node(driver, &flow.condition).await?;
+    displayed(driver, "[data-testid=condition-builder]").await?;
+    type_into(driver, &field(&flow.condition, "expression"), "").await?;
+    let badge = format!(
+        ".flow-node[data-node-id=\"{}\"] [data-testid=node-problems]",
+        flow.condition
+    );
+    eventually(
+        "a problem badge on the condition with an empty operand",
+        WAIT,
+        || async { Ok((count(driver, &badge).await? > 0).then_some(())) },
+    )
+    .await?;
+    let problems = displayed(driver, "[data-testid=problems-list]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        problems.contains("Condition"),
+        "the problems list does not name the condition with an empty operand: {problems:?}"
+    );
+    pick(driver, "the left operand", "steps.get_alert.severity").await?;
+    type_into(
+        driver,
+        "[data-testid=condition-builder] input[aria-label='Right operand']",
+        "High",
+    )
+    .await?;
+    let operator = displayed(
+        driver,
+        "[data-testid=condition-builder] select[aria-label=Operator]",
+    )
+    .await?;
+    SelectElement::new(&operator)
+        .await?
+        .select_by_value("==")
+        .await?;
+    let expression = displayed(
+        driver,
+        "[data-testid=condition-builder] code[aria-label=Expression]",
+    )
+    .await?
+    .text()
+    .await?;
+    ensure!(
+        expression == "steps.get_alert.severity == \"High\"",
+        "the condition builder wrote {expression:?}"
+    );
+    eventually(
+        "the condition's problem badge to go once the operand is filled in",
+        WAIT,
+        || async { Ok((count(driver, &badge).await? == 0).then_some(())) },
+    )
+    .await?;
+    phases.done("trigger, get alert and condition configured (problem shown, then fixed)");
+
+    // Isolate: the machine from the trigger, Full isolation, a comment.
+    select_node(driver, &flow.isolate).await?;
+    type_into(
+        driver,
+        &field(&flow.isolate, "machineId"),
+        "{{ trigger.machineId }}",
+    )
+    .await?;
+    let isolation = displayed(driver, &field(&flow.isolate, "isolationType")).await?;
+    SelectElement::new(&isolation)
+        .await?
+        .select_by_value("Full")
+        .await?;
+    type_into(driver, &field(&flow.isolate, "comment"), ISOLATE_COMMENT).await?;
+
+    // The emails: to, subject, body.
+    for (id, subject) in [
+        (&flow.email_soc, SUBJECT_SOC),
+        (&flow.email_review, SUBJECT_REVIEW),
+    ] {
+        select_node(driver, id).await?;
+        type_into(driver, &field(id, "to"), SOC).await?;
+        type_into(driver, &field(id, "subject"), subject).await?;
+        type_into(driver, &field(id, "body"), BODY).await?;
+    }
+    phases.done("isolate and the emails configured");
+
+    saved(driver).await?;
+    let problems = displayed(driver, "[data-testid=problems-list] .problems-count")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        problems == "0",
+        "the finished seed flow still has {problems} problems: {}",
+        driver
+            .find(By::Css("[data-testid=problems-list]"))
+            .await?
+            .text()
+            .await?
+    );
+    Ok(flow)
+}
+
+const SOC: &str = "soc@contoso.com";
+const SUBJECT_SOC: &str =
+    "[Flowguard E2E] Isolated {{ steps.get_alert.computerDnsName }}: {{ steps.get_alert.title }}";
+const SUBJECT_REVIEW: &str =
+    "[Flowguard E2E] Review: {{ steps.get_alert.title }} ({{ steps.get_alert.severity }})";
+const ISOLATE_COMMENT: &str =
+    "Isolated by Flowguard (E2E): alert {{ trigger.alertId }} {{ steps.get_alert.title }}";
+const BODY: &str = "Alert {{ trigger.alertId }} ({{ steps.get_alert.severity }}) on machine {{ trigger.machineId }}.";
+
+/// Step 5: select a node, Delete, Ctrl+Z: the node and its connections are back.
+async fn undo_restores_a_deleted_node(driver: &WebDriver, flow: &SeedFlow) -> Result<()> {
+    let id = &flow.isolate;
+    let selector = format!(".flow-node[data-node-id=\"{id}\"]");
+    let edges_before = count(driver, ".react-flow__edge").await?;
+    select_node(driver, id).await?;
+    press(driver, Key::Delete).await?;
+    eventually("the isolate node to be deleted", WAIT, || async {
+        Ok((count(driver, &selector).await? == 0).then_some(()))
+    })
+    .await?;
+    let edges_after_delete = count(driver, ".react-flow__edge").await?;
+    ensure!(
+        edges_after_delete == edges_before - 2,
+        "deleting the isolate node left {edges_after_delete} connections, expected {}",
+        edges_before - 2
+    );
+    press_ctrl(driver, "z").await?;
+    node(driver, id)
+        .await
+        .context("Ctrl+Z did not bring the deleted isolate node back")?;
+    eventually(
+        "Ctrl+Z to restore the isolate node's connections",
+        WAIT,
+        || async { Ok((count(driver, ".react-flow__edge").await? == edges_before).then_some(())) },
+    )
+    .await?;
+    select_node(driver, id).await?;
+    let machine = displayed(driver, &field(id, "machineId"))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        machine == "{{ trigger.machineId }}",
+        "the restored isolate node lost its machine id: {machine:?}"
+    );
+    saved(driver).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
+async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_alert() -> Result<()> {
+    with_app("scenario", |driver, _session| async move {
+        let mut phases = Phases::new();
+        let flow = build_seed_flow(&driver, &mut phases).await?;
+        undo_restores_a_deleted_node(&driver, &flow).await?;
+        phases.done("undo restores a deleted node");
+        Ok(())
+    })
+    .await
+}
