@@ -122,7 +122,11 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
         const sorted = newestFirst(list);
         setAlerts(sorted);
         // The newest alert is the likely input, unless the user already picked.
-        if (!picked.current && sorted[0]) setChoice({ kind: "alert", alertId: sorted[0].id });
+        if (!picked.current && sorted[0]) {
+          setChoice({ kind: "alert", alertId: sorted[0].id });
+          // Keyboard focus follows the picked option (a radio group's arrows move from there).
+          window.setTimeout(() => dialog.current?.querySelector<HTMLElement>("input[type=radio]:checked")?.focus(), 0);
+        }
       })
       .catch((reason: unknown) => !cancelled && setAlertsError(errorText(reason)));
     return () => {

@@ -64,7 +64,18 @@ export function RunHistory() {
           </thead>
           <tbody>
             {rows.map((run) => (
-              <tr key={run.id} className={run.id === watchedRunId ? "watched" : undefined} data-testid="run-history-row" data-run-id={run.id} data-status={run.status}>
+              <tr
+                key={run.id}
+                className={run.id === watchedRunId ? "watched" : undefined}
+                data-testid="run-history-row"
+                data-run-id={run.id}
+                data-status={run.status}
+                // The whole row opens the run for the mouse; the status button is the keyboard's way.
+                onClick={(event) => {
+                  if ((event.target as HTMLElement).closest("button")) return;
+                  void useRunStore.getState().openRun(run.id, run.flowId);
+                }}
+              >
                 <td>
                   <button
                     type="button"

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { onRunEvent, type Flow, type RunDetail } from "../ipc/client";
 import type { StepRunView } from "../ipc/bindings/StepRunView";
 import { useEditorStore } from "../state/editorStore";
@@ -8,6 +8,7 @@ import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, 
 import { RunHistory } from "./RunHistory";
 import { RunFlowView } from "./RunFlowView";
 import { TakenEdgesStyle } from "./TakenEdges";
+import { findNodeKind } from "../canvas/nodeKinds";
 import { runStatusOf, useRunStore, type RetryInfo } from "./runStore";
 import "./runs.css";
 
@@ -64,6 +65,12 @@ export function RunPanel() {
   const viewingFlow = useRunStore((state) => state.viewingFlow);
   const otherVersion = useRunStore((state) => state.otherVersion);
   const tabsId = useId();
+  // The panel takes room from the canvas: show the whole flow again when it opens.
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (open && !wasOpen.current) useEditorStore.setState((state) => ({ loadCount: state.loadCount + 1 }));
+    wasOpen.current = open;
+  }, [open]);
   if (!open) return <TakenEdgesStyle />;
   const store = useRunStore.getState();
   return (
@@ -256,7 +263,7 @@ function StepRowView({ row, status, detail, retry }: { row: StepRow; status: str
           {statusText(status)}
         </span>
         <span className="run-step-title">{row.title}</span>
-        <span className="run-step-meta">{isTrigger ? triggerText(detail.run.triggerKind) : row.kind}</span>
+        <span className="run-step-meta">{isTrigger ? triggerText(detail.run.triggerKind) : (findNodeKind(row.kind)?.title ?? row.kind)}</span>
         <span className="run-step-meta">{record && record.attempts > 0 ? `${record.attempts} ${record.attempts === 1 ? "attempt" : "attempts"}` : ""}</span>
         <span className="run-step-meta run-step-duration">{record ? formatDuration(record.durationMs) : ""}</span>
       </div>
