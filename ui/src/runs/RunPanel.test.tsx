@@ -79,6 +79,15 @@ describe("Run panel", () => {
     expect(screen.queryByRole("button", { name: "Run again" })).toBeNull();
   });
 
+  it("offers Run again from failed step for an interrupted run stopped in a step", async () => {
+    const interrupted: RunDetail = { ...failedRun("run-5"), run: runItem("run-5", "interrupted", { reason: "Flowguard stopped while step send_email was sending its email" }) };
+    backend({ "run-5": interrupted });
+    render(<RunPanel />);
+    await act(() => useRunStore.getState().openRun("run-5", FLOW_ID));
+    expect(screen.getByRole("button", { name: "Run again from failed step" })).toBeInTheDocument();
+    expect(screen.getByText(/sending its email/)).toBeInTheDocument();
+  });
+
   it("filters the history by status and opens a past run", async () => {
     backend({ "run-1": failedRun(), "run-2": { ...failedRun("run-2"), run: runItem("run-2", "succeeded", { dryRun: false }) } });
     render(<RunPanel />);

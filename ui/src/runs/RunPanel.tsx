@@ -168,7 +168,8 @@ function RunView() {
               Run again
             </button>
           )}
-          {!live && run.status === "failed" && (
+          {/* A failed run, or a cancelled / interrupted one stopped in a step (recorded as failed). */}
+          {!live && run.status !== "succeeded" && detail.steps.some((step) => step.status === "failed") && (
             <button type="button" className="plain-button" onClick={() => void store.rerun(true)}>
               Run again from failed step
             </button>

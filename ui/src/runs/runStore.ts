@@ -223,7 +223,11 @@ export const useRunStore = create<RunStore>()((set, get) => {
     handleEvent(event) {
       recent = [...recent.slice(-(RECENT_LIMIT - 1)), event];
       const state = get();
-      if ((event.type === "run_finished" || event.type === "run_started") && event.flowId === state.historyFlowId) void get().loadHistory();
+      if (event.type === "run_finished" || event.type === "run_started") {
+        if (event.flowId === state.historyFlowId) void get().loadHistory();
+        // The sidebar shows each flow's last run.
+        if (useFlowSession.getState().flow) void useFlowSession.getState().refresh();
+      }
       if (event.runId !== state.runId) return;
       set(applyEvent(state, event));
       void get().refresh();
