@@ -36,7 +36,7 @@ export function EngineModeStatus() {
       >
         {status.description}
       </span>
-      {status.mode === "stopped" && <span className="engine-mode-stopped">· engine stopped</span>}
+      {status.mode === "stopped" && !/stop/i.test(status.description) && <span className="engine-mode-stopped">· engine stopped</span>}
       {status.mode !== "stopped" && status.inFlight > 0 && (
         <span data-testid="engine-in-flight">
           · {status.inFlight} run{status.inFlight === 1 ? "" : "s"} in progress

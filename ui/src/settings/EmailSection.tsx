@@ -104,7 +104,7 @@ function SmtpServerForm({ mail, onSettings }: Props) {
           ))}
         </select>
       </div>
-      <div className="settings-row">
+      <div className="settings-row even">
         <TextField id="smtp-username" label="Username" value={form.username} onChange={update("username")} placeholder="Optional" autoComplete="off" testId="smtp-username" />
         <TextField
           id="smtp-password"

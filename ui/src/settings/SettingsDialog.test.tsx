@@ -151,8 +151,8 @@ describe("Settings dialog", () => {
     expect(screen.queryByTestId("secret-stored")).toBeNull();
   });
 
-  it("saves SMTP with an empty password as null, Graph's sender, and sends a test email", async () => {
-    backend(settings(), { send_test_email: () => ({ ok: true, message: "Sent to soc@contoso.com." }) });
+  it("saves SMTP with an empty password as null, and removes it", async () => {
+    backend(settings());
     render(<SettingsDialog onClose={onClose} />);
     await screen.findByDisplayValue("smtp.contoso.com");
     fireEvent.click(screen.getByTestId("smtp-save"));
@@ -163,7 +163,12 @@ describe("Settings dialog", () => {
     );
     fireEvent.click(screen.getByTestId("smtp-remove"));
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("save_smtp_settings", { input: null }));
+  });
 
+  it("saves Graph's sender and sends a test email", async () => {
+    backend(settings(), { send_test_email: () => ({ ok: true, message: "Sent to soc@contoso.com." }) });
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue("smtp.contoso.com");
     fireEvent.change(screen.getByLabelText("Sender mailbox"), { target: { value: "soc-automation@contoso.com" } });
     fireEvent.click(screen.getByTestId("graph-save"));
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("save_graph_settings", { sender: "soc-automation@contoso.com" }));
