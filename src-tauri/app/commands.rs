@@ -92,7 +92,7 @@ fn not_found(id: &str) -> CommandError {
 }
 
 /// Checks a flow document sent by the UI: its id, its name and its size.
-fn check_flow(flow: &Flow) -> Result<(), CommandError> {
+pub(crate) fn check_flow(flow: &Flow) -> Result<(), CommandError> {
     validate::id("flow id", &flow.id)?;
     validate::name(&flow.name)?;
     let size = serde_json::to_vec(flow).map_or(usize::MAX, |bytes| bytes.len());

@@ -394,25 +394,30 @@ fn preview_context(store: &Store, flow: &Flow) -> (Value, String) {
         return (context, format!("the run of {}", run.created_at));
     }
     let trigger = sample_trigger();
+    let kinds = flowguard_model::node_kinds();
     let steps: BTreeMap<String, Value> = flow
         .steps
         .iter()
         .map(|step| {
-            let output = match step.kind.as_str() {
-                "get_alert" => {
-                    let mut alert = trigger["alert"].clone();
-                    alert["retrievedFrom"] = json!("trigger");
-                    alert
-                }
-                "condition" => json!({ "result": true }),
-                "isolate_machine" => json!({
-                    "machineId": trigger["machineId"],
-                    "isolationType": "Full",
-                    "action": { "id": "sample-action", "type": "Isolate", "status": "Pending" },
-                }),
-                _ => json!({}),
-            };
-            (step.id.clone(), output)
+            // Each kind's outputs with their documented examples; Get Alert returns the sample
+            // alert itself, as the engine does when the trigger has just fetched it.
+            let mut output: serde_json::Map<String, Value> = kinds
+                .iter()
+                .find(|spec| spec.kind == step.kind)
+                .map(|spec| {
+                    spec.outputs
+                        .iter()
+                        .map(|out| (out.name.clone(), out.example.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if step.kind == "get_alert"
+                && let Value::Object(alert) = &trigger["alert"]
+            {
+                output.extend(alert.clone());
+                output.insert("retrievedFrom".to_owned(), json!("trigger"));
+            }
+            (step.id.clone(), Value::Object(output))
         })
         .collect();
     (
@@ -429,8 +434,17 @@ pub fn preview_email(
     flow: Flow,
     node_id: String,
 ) -> Result<EmailPreview, CommandError> {
-    validate::id("flow id", &flow.id)?;
+    crate::commands::check_flow(&flow)?;
     validate::id("node id", &node_id)?;
+    render_preview(&state.store, &flow, &node_id)
+}
+
+/// [`preview_email`] without Tauri.
+pub fn render_preview(
+    store: &Store,
+    flow: &Flow,
+    node_id: &str,
+) -> Result<EmailPreview, CommandError> {
     let step = flow
         .steps
         .iter()
@@ -446,7 +460,7 @@ pub fn preview_email(
         .into_iter()
         .find(|spec| spec.kind == "send_email")
         .ok_or_else(|| internal("the Send Email kind is missing"))?;
-    let (context, source) = preview_context(&state.store, &flow);
+    let (context, source) = preview_context(store, flow);
     let mut errors = Vec::new();
     let mut field = |name: &str| -> Value {
         let single = flowguard_model::kinds::NodeKindSpec {
@@ -493,4 +507,106 @@ pub fn preview_email(
         source,
         errors,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flowguard_store::runs::NewRun;
+
+    fn seed() -> Flow {
+        flowguard_model::templates::get("isolate-high-severity").unwrap()
+    }
+
+    fn email_step(flow: &Flow) -> String {
+        flow.steps
+            .iter()
+            .find(|step| step.kind == "send_email")
+            .unwrap()
+            .id
+            .clone()
+    }
+
+    #[test]
+    fn the_preview_renders_the_seed_email_against_a_sample_alert() {
+        let store = Store::open_in_memory().unwrap();
+        let flow = seed();
+        let preview = render_preview(&store, &flow, &email_step(&flow)).unwrap();
+        assert_eq!(preview.source, "a sample alert");
+        assert!(preview.errors.is_empty(), "{:?}", preview.errors);
+        assert!(
+            preview
+                .subject
+                .contains("Suspicious PowerShell command line (sample)")
+                || preview
+                    .body
+                    .contains("Suspicious PowerShell command line (sample)"),
+            "{preview:?}"
+        );
+        assert!(!preview.to.is_empty());
+    }
+
+    #[test]
+    fn the_preview_uses_the_newest_run_and_names_bad_templates() {
+        let store = Store::open_in_memory().unwrap();
+        let mut flow = seed();
+        store.save_flow(&flow).unwrap();
+        let mut alert = sample_trigger();
+        alert["title"] = json!("Ransomware on pc-7");
+        alert["alert"]["title"] = json!("Ransomware on pc-7");
+        let run_id = store
+            .create_run(&NewRun {
+                flow_id: flow.id.clone(),
+                flow_version: 1,
+                trigger_kind: "alert_created".into(),
+                trigger_payload: alert.clone(),
+                dry_run: false,
+                rerun_of: None,
+            })
+            .unwrap();
+        store.mark_run_started(&run_id).unwrap();
+        let id = email_step(&flow);
+        let with_run = render_preview(&store, &flow, &id);
+        // Steps before the email have no recorded output in this run: their references fail
+        // and are named, and whatever uses the trigger renders from the run.
+        let with_run = with_run.unwrap();
+        assert!(
+            with_run.source.starts_with("the run of"),
+            "{}",
+            with_run.source
+        );
+        let step = flow.steps.iter_mut().find(|s| s.id == id).unwrap();
+        step.inputs
+            .insert("subject".into(), json!("{{ trigger.title }} {{ nope.x }}"));
+        let broken = render_preview(&store, &flow, &id).unwrap();
+        assert!(
+            broken
+                .errors
+                .iter()
+                .any(|e| e.starts_with("input subject:")),
+            "{:?}",
+            broken.errors
+        );
+    }
+
+    #[test]
+    fn the_preview_refuses_a_step_that_is_not_an_email() {
+        let store = Store::open_in_memory().unwrap();
+        let flow = seed();
+        let other = flow.steps.iter().find(|s| s.kind != "send_email").unwrap();
+        let error = render_preview(&store, &flow, &other.id).unwrap_err();
+        assert_eq!(error.kind, CommandErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn durations_come_from_start_and_end() {
+        assert_eq!(
+            duration_ms(
+                Some("2026-11-25T06:00:00.000Z"),
+                Some("2026-11-25T06:00:01.250Z")
+            ),
+            Some(1250)
+        );
+        assert_eq!(duration_ms(Some("2026-11-25T06:00:00.000Z"), None), None);
+    }
 }
