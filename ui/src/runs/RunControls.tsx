@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { errorText, ipc, type AlertChoice, type Flow, type FlowSummary } from "../ipc/client";
 import type { TriggerChoice } from "../ipc/bindings/TriggerChoice";
 import { useEditorStore } from "../state/editorStore";
@@ -86,6 +86,24 @@ export function RunControls() {
       {open && flow && <RunDialog flow={flow} dryRun={dryRun} onClose={close} />}
     </div>
   );
+}
+
+/** Tab and Shift+Tab cycle inside a modal dialog. */
+function keepFocusInside(event: ReactKeyboardEvent, container: HTMLElement | null) {
+  if (!container) return;
+  const focusable = [...container.querySelectorAll<HTMLElement>("button:not(:disabled), input:not(:disabled), select, textarea, [tabindex]:not([tabindex='-1'])")].filter(
+    (element) => !(element instanceof HTMLInputElement && element.type === "radio" && !element.checked),
+  );
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) return;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 type Choice = { kind: "sample" } | { kind: "alert"; alertId: string } | { kind: "other" };
@@ -176,6 +194,7 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
         // Keys pressed in the dialog are not canvas shortcuts.
         event.stopPropagation();
         if (event.key === "Escape") onClose();
+        if (event.key === "Tab") keepFocusInside(event, dialog.current);
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
           event.preventDefault();
           form.current?.requestSubmit();
@@ -184,68 +203,68 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
     >
       <div ref={dialog} className="overlay run-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="run-dialog">
         <form ref={form} onSubmit={submit}>
-        <div className="overlay-header">
-          <h2 id={titleId}>Run now</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ✕
-          </button>
-        </div>
-        <fieldset className="run-trigger-choices">
-          <legend>What the trigger gets</legend>
-          <label className="run-choice">
-            <input type="radio" name="run-trigger" checked={choice.kind === "sample"} onChange={() => pick({ kind: "sample" })} />
-            <span className="run-choice-title">Sample alert</span>
-            <span className="run-choice-meta">A made-up alert; nothing in the tenant is looked up</span>
-          </label>
-          {alerts === null && !alertsError && <p className="run-note">Loading recent alerts…</p>}
-          {alertsError && (
+          <div className="overlay-header">
+            <h2 id={titleId}>Run now</h2>
+            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+              ✕
+            </button>
+          </div>
+          <fieldset className="run-trigger-choices">
+            <legend>What the trigger gets</legend>
+            <label className="run-choice">
+              <input type="radio" name="run-trigger" checked={choice.kind === "sample"} onChange={() => pick({ kind: "sample" })} />
+              <span className="run-choice-title">Sample alert</span>
+              <span className="run-choice-meta">A made-up alert; nothing in the tenant is looked up</span>
+            </label>
+            {alerts === null && !alertsError && <p className="run-note">Loading recent alerts…</p>}
+            {alertsError && (
+              <p className="run-note run-note-error" role="alert">
+                Could not list the alerts: {alertsError}
+              </p>
+            )}
+            {alerts?.length === 0 && <p className="run-note">No recent alerts.</p>}
+            {alerts && alerts.length > 0 && (
+              <div className="run-alert-list" role="group" aria-label="Recent alerts">
+                {alerts.map((alert) => (
+                  <label key={alert.id} className="run-choice" data-testid="run-alert">
+                    <input type="radio" name="run-trigger" value={alert.id} checked={choice.kind === "alert" && choice.alertId === alert.id} onChange={() => pick({ kind: "alert", alertId: alert.id })} />
+                    <span className={severityClass(alert.severity)}>{alert.severity}</span>
+                    <span className="run-choice-title">{alert.title}</span>
+                    <span className="run-choice-meta">
+                      {[alert.computerDnsName ?? alert.machineId, alert.status, formatTime(alert.createdAt)].filter(Boolean).join(" · ")}
+                    </span>
+                  </label>
+                ))}
+              </div>
+            )}
+            <label className="run-choice">
+              <input type="radio" name="run-trigger" checked={choice.kind === "other"} onChange={() => pick({ kind: "other" })} />
+              <span className="run-choice-title">Another alert id</span>
+            </label>
+            {choice.kind === "other" && (
+              <input className="field-input mono run-other-id" aria-label="Alert id" placeholder="da638…" value={otherId} onChange={(event) => setOtherId(event.target.value)} autoFocus />
+            )}
+          </fieldset>
+          <p className={`run-note${dryRun ? "" : label !== "Run" ? " run-note-warning" : ""}`}>
+            {dryRun
+              ? "Dry run: tenant-changing steps and emails are recorded, not sent."
+              : label !== "Run"
+                ? "Not a dry run: this flow changes the tenant. Switch Dry run on in the toolbar to only record what it would do."
+                : "Not a dry run."}
+          </p>
+          {error && (
             <p className="run-note run-note-error" role="alert">
-              Could not list the alerts: {alertsError}
+              {error}
             </p>
           )}
-          {alerts?.length === 0 && <p className="run-note">No recent alerts.</p>}
-          {alerts && alerts.length > 0 && (
-            <div className="run-alert-list" role="group" aria-label="Recent alerts">
-              {alerts.map((alert) => (
-                <label key={alert.id} className="run-choice" data-testid="run-alert">
-                  <input type="radio" name="run-trigger" value={alert.id} checked={choice.kind === "alert" && choice.alertId === alert.id} onChange={() => pick({ kind: "alert", alertId: alert.id })} />
-                  <span className={severityClass(alert.severity)}>{alert.severity}</span>
-                  <span className="run-choice-title">{alert.title}</span>
-                  <span className="run-choice-meta">
-                    {[alert.computerDnsName ?? alert.machineId, alert.status, formatTime(alert.createdAt)].filter(Boolean).join(" · ")}
-                  </span>
-                </label>
-              ))}
-            </div>
-          )}
-          <label className="run-choice">
-            <input type="radio" name="run-trigger" checked={choice.kind === "other"} onChange={() => pick({ kind: "other" })} />
-            <span className="run-choice-title">Another alert id</span>
-          </label>
-          {choice.kind === "other" && (
-            <input className="field-input mono run-other-id" aria-label="Alert id" placeholder="da638…" value={otherId} onChange={(event) => setOtherId(event.target.value)} autoFocus />
-          )}
-        </fieldset>
-        <p className={`run-note${dryRun ? "" : label !== "Run" ? " run-note-warning" : ""}`}>
-          {dryRun
-            ? "Dry run: tenant-changing steps and emails are recorded, not sent."
-            : label !== "Run"
-              ? "Not a dry run: this flow changes the tenant. Switch Dry run on in the toolbar to only record what it would do."
-              : "Not a dry run."}
-        </p>
-        {error && (
-          <p className="run-note run-note-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="run-dialog-actions">
-          <button type="button" className="plain-button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className={label === "Run" ? "run-confirm" : "run-confirm danger-button"} disabled={!trigger || busy !== null} data-testid="run-confirm">
-            {busy === "saving" ? "Saving…" : busy === "starting" ? "Starting…" : label}
-          </button>
-        </div>
+          <div className="run-dialog-actions">
+            <button type="button" className="plain-button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className={label === "Run" ? "run-confirm" : "run-confirm danger-button"} disabled={!trigger || busy !== null} data-testid="run-confirm">
+              {busy === "saving" ? "Saving…" : busy === "starting" ? "Starting…" : label}
+            </button>
+          </div>
         </form>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { onRunEvent, type Flow, type RunDetail } from "../ipc/client";
 import type { StepRunView } from "../ipc/bindings/StepRunView";
 import { useEditorStore } from "../state/editorStore";
@@ -73,19 +73,27 @@ export function RunPanel() {
   }, [open]);
   if (!open) return <TakenEdgesStyle />;
   const store = useRunStore.getState();
+  // The tabs follow the arrow keys (the ARIA tabs pattern).
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    event.preventDefault();
+    const next = tab === "run" ? "history" : "run";
+    store.setTab(next);
+    document.getElementById(`${tabsId}-${next}`)?.focus();
+  };
   return (
-    <>
-    <TakenEdgesStyle />
     <section className="run-panel" aria-label="Run" data-testid="run-panel">
+      <TakenEdgesStyle />
       <div className="run-panel-bar">
-        <div className="run-tabs" role="tablist" aria-label="Run panel">
-          <button type="button" role="tab" id={`${tabsId}-run`} aria-selected={tab === "run"} aria-controls={`${tabsId}-run-body`} className="run-tab" onClick={() => store.setTab("run")}>
+        <div className="run-tabs" role="tablist" aria-label="Run panel" onKeyDown={onTabKey}>
+          <button type="button" role="tab" id={`${tabsId}-run`} tabIndex={tab === "run" ? 0 : -1} aria-selected={tab === "run"} aria-controls={`${tabsId}-run-body`} className="run-tab" onClick={() => store.setTab("run")}>
             Run
           </button>
           <button
             type="button"
             role="tab"
             id={`${tabsId}-history`}
+            tabIndex={tab === "history" ? 0 : -1}
             aria-selected={tab === "history"}
             aria-controls={`${tabsId}-history-body`}
             className="run-tab"
@@ -103,7 +111,6 @@ export function RunPanel() {
       </div>
       {viewingFlow && otherVersion && <RunFlowView flow={viewingFlow} version={otherVersion.runVersion} />}
     </section>
-    </>
   );
 }
 
