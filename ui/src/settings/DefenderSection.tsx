@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { errorText, ipc, type DefenderSettingsInput, type SettingsView } from "../ipc/client";
 import type { DefenderSettings } from "../ipc/bindings/DefenderSettings";
+import { useEngineStore } from "../engine/engineStore";
 import { OutcomeText, TextField, describedBy, type Outcome } from "./fields";
 import { CLOUDS, defenderProblems, type DefenderForm } from "./validation";
 
@@ -81,6 +82,8 @@ export function DefenderSection({ defender, onSettings }: Props) {
       setForm((current) => ({ ...current, secret: "" }));
       onSettings(view);
       setSaveOutcome({ ok: true, text: "Saved. The background engine now uses this tenant." });
+      // The engine restarted with the new connection: the banner and status bar follow.
+      void useEngineStore.getState().load();
     } catch (error) {
       setSaveOutcome({ ok: false, text: errorText(error) });
     } finally {
@@ -94,6 +97,7 @@ export function DefenderSection({ defender, onSettings }: Props) {
     try {
       const view = await ipc.clearDefenderSettings();
       onSettings(view, true);
+      void useEngineStore.getState().load();
     } catch (error) {
       setSaveOutcome({ ok: false, text: errorText(error) });
       setBusy(null);

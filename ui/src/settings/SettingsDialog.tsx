@@ -32,12 +32,11 @@ function BackgroundSection({ closeToTray, onSettings }: { closeToTray: boolean; 
       <h3 id="settings-background-title" className="settings-section-title">
         Background
       </h3>
-      <div className="settings-switch-row">
-        <label className="switch">
+      <label className="settings-switch-row">
+        <span className="switch">
           <input
             type="checkbox"
             role="switch"
-            aria-label="Keep running in the tray when the window is closed"
             aria-describedby="close-to-tray-help"
             data-testid="close-to-tray"
             checked={closeToTray}
@@ -45,9 +44,9 @@ function BackgroundSection({ closeToTray, onSettings }: { closeToTray: boolean; 
             onChange={(event) => void toggle(event.target.checked)}
           />
           <span className="switch-track" aria-hidden="true" />
-        </label>
-        <span aria-hidden="true">Keep running in the tray when the window is closed</span>
-      </div>
+        </span>
+        <span>Keep running in the tray when the window is closed</span>
+      </label>
       <p className="field-help" id="close-to-tray-help">
         Enabled flows keep running on their triggers while the window is closed. Quit from the tray icon to stop them.
       </p>
