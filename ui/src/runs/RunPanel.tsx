@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from "react";
 import { onRunEvent, type Flow, type RunDetail } from "../ipc/client";
 import type { StepRunView } from "../ipc/bindings/StepRunView";
 import { useEditorStore } from "../state/editorStore";
@@ -56,6 +56,48 @@ function useTicker(on: boolean): number {
   return now;
 }
 
+const MIN_HEIGHT = 120;
+const maxHeight = () => Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.7));
+const clampHeight = (height: number) => Math.min(maxHeight(), Math.max(MIN_HEIGHT, Math.round(height)));
+
+/** The line above the panel: drag it, or focus it and use the arrow keys, to resize the panel. */
+function ResizeHandle({ height, onResize }: { height: number; onResize: (height: number) => void }) {
+  const onPointerDown = (event: ReactPointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    const startY = event.clientY;
+    const startHeight = height;
+    const move = (moveEvent: PointerEvent) => onResize(clampHeight(startHeight + startY - moveEvent.clientY));
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? 80 : 20;
+    if (event.key === "ArrowUp") onResize(clampHeight(height + step));
+    else if (event.key === "ArrowDown") onResize(clampHeight(height - step));
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  return (
+    <div
+      className="run-panel-resize"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Resize the run panel"
+      aria-valuemin={MIN_HEIGHT}
+      aria-valuemax={maxHeight()}
+      aria-valuenow={height}
+      tabIndex={0}
+      onPointerDown={onPointerDown}
+      onKeyDown={onKeyDown}
+    />
+  );
+}
+
 /** The bottom panel: the watched run's steps, and the flow's run history. */
 export function RunPanel() {
   useRunEvents();
@@ -65,6 +107,7 @@ export function RunPanel() {
   const viewingFlow = useRunStore((state) => state.viewingFlow);
   const otherVersion = useRunStore((state) => state.otherVersion);
   const tabsId = useId();
+  const [height, setHeight] = useState(() => clampHeight(window.innerHeight * 0.3));
   // The panel takes room from the canvas: show the whole flow again when it opens.
   const wasOpen = useRef(open);
   useEffect(() => {
@@ -82,8 +125,9 @@ export function RunPanel() {
     document.getElementById(`${tabsId}-${next}`)?.focus();
   };
   return (
-    <section className="run-panel" aria-label="Run" data-testid="run-panel">
+    <section className="run-panel" aria-label="Run" data-testid="run-panel" style={{ flexBasis: height }}>
       <TakenEdgesStyle />
+      <ResizeHandle height={height} onResize={setHeight} />
       <div className="run-panel-bar">
         <div className="run-tabs" role="tablist" aria-label="Run panel" onKeyDown={onTabKey}>
           <button type="button" role="tab" id={`${tabsId}-run`} tabIndex={tab === "run" ? 0 : -1} aria-selected={tab === "run"} aria-controls={`${tabsId}-run-body`} className="run-tab" onClick={() => store.setTab("run")}>
