@@ -87,6 +87,15 @@ describe("Import", () => {
     expect(invoke).not.toHaveBeenCalledWith("import_flow_file", expect.anything());
   });
 
+  it("focuses the safe choice and Escape cancels", async () => {
+    await openSidebarWith([flow("alpha", "Alpha")]);
+    fireEvent.click(screen.getByTestId("flow-import"));
+    const copy = await screen.findByRole("button", { name: "Import as a copy" });
+    expect(copy).toHaveFocus();
+    fireEvent.keyDown(copy, { key: "Escape" });
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+  });
+
   it("imports without asking when there is no conflict, and shows other failures", async () => {
     await openSidebarWith([], { import_flow_file: () => ({ id: "fresh", name: "Fresh", diagnostics: [] }), get_flow: () => ({ flow: flow("fresh", "Fresh"), version: 1, updatedAt: "", diagnostics: [] }) });
     fireEvent.click(screen.getByTestId("flow-import"));

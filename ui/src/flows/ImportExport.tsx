@@ -100,15 +100,27 @@ export function useImportExport(): { buttons: ReactNode; messages: ReactNode } {
   const messages = (
     <>
       {conflict && (
-        <div className="confirm import-conflict" role="alertdialog" aria-label="A flow with this id exists" data-testid="import-conflict">
+        <div
+          className="confirm import-conflict"
+          role="alertdialog"
+          aria-label="A flow with this id exists"
+          data-testid="import-conflict"
+          onKeyDown={(event) => {
+            if (event.key === "Escape") {
+              event.preventDefault();
+              event.stopPropagation();
+              setConflict(null);
+            }
+          }}
+        >
           <span>
             A flow with this id exists.
             {conflict.detail && <span className="import-conflict-detail"> {conflict.detail}</span>}
           </span>
-          <button type="button" className="danger-button" autoFocus data-testid="import-replace" onClick={() => void importFile(conflict.path, "replace")}>
+          <button type="button" className="danger-button" data-testid="import-replace" onClick={() => void importFile(conflict.path, "replace")}>
             Replace it
           </button>
-          <button type="button" className="plain-button" data-testid="import-copy" onClick={() => void importFile(conflict.path, "copy")}>
+          <button type="button" className="plain-button" autoFocus data-testid="import-copy" onClick={() => void importFile(conflict.path, "copy")}>
             Import as a copy
           </button>
           <button type="button" className="plain-button" data-testid="import-cancel" onClick={() => setConflict(null)}>
