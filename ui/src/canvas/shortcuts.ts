@@ -24,6 +24,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ["F"], action: "Zoom to fit" },
   { keys: ["Space+Drag"], action: "Pan the canvas" },
   { keys: ["Escape"], action: "Clear the selection, or close this list" },
+  { keys: ["Mod+,"], action: "Open Settings" },
   { keys: ["?"], action: "Show or hide this list" },
 ];
 
