@@ -189,7 +189,7 @@ function RunView() {
   return (
     <div className="run-view" data-testid="run-view" data-run-id={run.id} data-status={status ?? run.status}>
       <div className="run-summary">
-        <span className={`run-badge status-${status ?? run.status}`} data-testid="run-status">
+        <span className={`run-badge status-${status ?? run.status}`} data-testid="run-status" role="status">
           <span aria-hidden="true">{statusIcon(status ?? run.status)} </span>
           {statusText(status ?? run.status)}
         </span>
