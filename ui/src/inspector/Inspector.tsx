@@ -244,7 +244,7 @@ export function Inspector() {
             ) : (
               <p className="menu-note">{status === "error" ? "The node kinds could not be loaded." : status === "ready" ? `Unknown kind ${node.kind}.` : "Loading…"}</p>
             )}
-            {node.kind === "send_email" && nodeId !== TRIGGER_ID && <EmailPreviewPanel key={nodeId} nodeId={nodeId} flow={flow} />}
+            {node.kind === "send_email" && nodeId !== TRIGGER_ID && <EmailPreviewPanel key={`preview-${nodeId}`} nodeId={nodeId} flow={flow} />}
           </>
         )}
       </div>
