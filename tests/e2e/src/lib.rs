@@ -66,6 +66,11 @@ impl Driver {
             .env("FLOWGUARD_DATA_DIR", data_directory)
             // Demo mode (the app starts its own Defender emulator) and quick polling.
             .env_remove("FLOWGUARD_TENANT_ID")
+            .env_remove("FLOWGUARD_CLIENT_ID")
+            .env_remove("FLOWGUARD_CLIENT_SECRET")
+            .env_remove("FLOWGUARD_API_URL")
+            .env_remove("FLOWGUARD_LOGIN_URL")
+            .env_remove("FLOWGUARD_SMTP_URL")
             .env("FLOWGUARD_POLL_INTERVAL", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -191,6 +196,80 @@ where
             });
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A minimal HTTP/1.1 client for the demo emulator's control API (`/_emulator/...` on loopback),
+/// so the tests need no HTTP crate of their own.
+pub mod http {
+    use anyhow::{Context, Result, bail};
+    use serde_json::Value;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// GETs `url` (`http://127.0.0.1:PORT/path`) and parses the JSON answer.
+    pub async fn get_json(url: &str) -> Result<Value> {
+        request("GET", url, None).await
+    }
+
+    /// POSTs `body` as JSON to `url` and parses the JSON answer.
+    pub async fn post_json(url: &str, body: &Value) -> Result<Value> {
+        request("POST", url, Some(body)).await
+    }
+
+    async fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Value> {
+        let rest = url
+            .strip_prefix("http://")
+            .with_context(|| format!("{url} is not an http:// URL"))?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = if path.is_empty() { "/" } else { path };
+        let payload = body.map(Value::to_string).unwrap_or_default();
+        let mut stream = tokio::net::TcpStream::connect(host)
+            .await
+            .with_context(|| format!("cannot connect to {host} for {method} {url}"))?;
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nAccept: application/json\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            payload.len()
+        );
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(payload.as_bytes()).await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        let text = String::from_utf8_lossy(&answer);
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .with_context(|| format!("{method} {url}: no HTTP answer"))?;
+        let status: u16 = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .with_context(|| format!("{method} {url}: no status in {head:?}"))?;
+        let chunked = head.lines().any(|line| {
+            line.to_ascii_lowercase()
+                .starts_with("transfer-encoding: chunked")
+        });
+        let body = if chunked {
+            dechunk(body)?
+        } else {
+            body.to_owned()
+        };
+        if !(200..300).contains(&status) {
+            bail!("{method} {url} answered {status}: {body}");
+        }
+        serde_json::from_str(&body).with_context(|| format!("{method} {url}: not JSON: {body}"))
+    }
+
+    fn dechunk(mut body: &str) -> Result<String> {
+        let mut out = String::new();
+        loop {
+            let (size, rest) = body.split_once("\r\n").context("a bad chunk")?;
+            let size = usize::from_str_radix(size.trim(), 16).context("a bad chunk size")?;
+            if size == 0 {
+                return Ok(out);
+            }
+            out.push_str(rest.get(..size).context("a short chunk")?);
+            body = rest.get(size + 2..).unwrap_or_default();
+        }
     }
 }
 

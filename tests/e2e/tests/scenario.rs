@@ -3,11 +3,12 @@
 //! handle drags and the inspector; sees a condition with an empty operand reported as a problem;
 //! deletes a node and gets it back with Ctrl+Z.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use flowguard_e2e::{displayed, eventually, with_app};
-use thirtyfour::components::SelectElement;
+use flowguard_e2e::{displayed, eventually, http, with_app};
+use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
 /// Long enough for the app's autosave (600 ms) and a check round trip on a busy 2-core machine.
@@ -193,11 +194,18 @@ async fn tidy_and_fit(driver: &WebDriver) -> Result<()> {
 /// Replaces a text field's content by typing, as a user does (select all, type).
 async fn type_into(driver: &WebDriver, css: &str, text: &str) -> Result<WebElement> {
     let field = displayed(driver, css).await?;
-    field.click().await?;
+    field.scroll_into_view().await?;
+    field
+        .click()
+        .await
+        .with_context(|| format!("cannot click the field {css}"))?;
     field.send_keys(Key::Control + "a").await?;
     field.send_keys(Key::Backspace).await?;
     if !text.is_empty() {
-        field.send_keys(text).await?;
+        field
+            .send_keys(text)
+            .await
+            .with_context(|| format!("cannot type into the field {css}"))?;
     }
     let expected = text.to_owned();
     eventually(&format!("{css} to read {text:?}"), WAIT, || async {
@@ -206,6 +214,23 @@ async fn type_into(driver: &WebDriver, css: &str, text: &str) -> Result<WebEleme
     })
     .await?;
     Ok(field)
+}
+
+/// Chooses `value` in a drop-down (already chosen: nothing to do), and checks it took.
+async fn choose(select: &WebElement, value: &str, what: &str) -> Result<()> {
+    if select.prop("value").await?.as_deref() == Some(value) {
+        return Ok(());
+    }
+    select.scroll_into_view().await?;
+    let option = select
+        .find(By::Css(format!("option[value=\"{value}\"]")))
+        .await
+        .with_context(|| format!("{what} offers no {value:?}"))?;
+    option.click().await?;
+    eventually(&format!("{what} to be {value:?}"), WAIT, || async {
+        Ok((select.prop("value").await?.as_deref() == Some(value)).then_some(()))
+    })
+    .await
 }
 
 /// The inspector's field of a node (`field-{nodeId}-{name}`).
@@ -422,10 +447,7 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         "[data-testid=condition-builder] select[aria-label=Operator]",
     )
     .await?;
-    SelectElement::new(&operator)
-        .await?
-        .select_by_value("==")
-        .await?;
+    choose(&operator, "==", "the condition's operator").await?;
     let expression = displayed(
         driver,
         "[data-testid=condition-builder] code[aria-label=Expression]",
@@ -454,10 +476,7 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
     )
     .await?;
     let isolation = displayed(driver, &field(&flow.isolate, "isolationType")).await?;
-    SelectElement::new(&isolation)
-        .await?
-        .select_by_value("Full")
-        .await?;
+    choose(&isolation, "Full", "the isolation type").await?;
     type_into(driver, &field(&flow.isolate, "comment"), ISOLATE_COMMENT).await?;
 
     // The emails: to, subject, body.
@@ -539,6 +558,329 @@ async fn undo_restores_a_deleted_node(driver: &WebDriver, flow: &SeedFlow) -> Re
     Ok(())
 }
 
+/// The in-process emulator's base URL, from the status bar (demo mode).
+async fn emulator_url(driver: &WebDriver) -> Result<String> {
+    eventually(
+        "the status bar's engine mode with the demo emulator's URL (data-emulator-url)",
+        WAIT,
+        || async {
+            let Some(mode) = driver
+                .find_all(By::Css("[data-testid=engine-mode]"))
+                .await?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let kind = mode.attr("data-mode").await?.unwrap_or_default();
+            ensure!(
+                kind == "demo" || kind.is_empty(),
+                "the app is not in demo mode: the status bar says {:?} ({kind})",
+                mode.text().await?
+            );
+            Ok(mode.attr("data-emulator-url").await?)
+        },
+    )
+    .await
+}
+
+/// An alert created in the emulator through its control API.
+#[derive(Debug)]
+struct Alert {
+    id: String,
+    machine_id: String,
+    title: String,
+    computer: String,
+}
+
+async fn create_alert(emulator: &str, severity: &str, computer: &str) -> Result<Alert> {
+    let title = format!("E2E {severity} alert on {computer}");
+    let created = http::post_json(
+        &format!("{emulator}/_emulator/alerts"),
+        &json!({ "severity": severity, "title": title, "computerDnsName": computer }),
+    )
+    .await
+    .context("cannot create an alert through the emulator's control API")?;
+    let text = |name: &str| {
+        created[name]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the created alert has no {name}: {created}"))
+    };
+    Ok(Alert {
+        id: text("id")?,
+        machine_id: text("machineId")?,
+        title: text("title")?,
+        computer: text("computerDnsName")?,
+    })
+}
+
+/// Run now on `alert`, not a dry run; waits for the run to finish and returns each step's status.
+async fn run_now(driver: &WebDriver, alert: &Alert) -> Result<BTreeMap<String, String>> {
+    // Not a dry run: the flow isolates, so the switch starts on until a run has succeeded.
+    // (The checkbox itself is drawn as a switch; its label takes the click.)
+    let dry_run = driver
+        .find(By::Css("[data-testid=dry-run]"))
+        .await
+        .context("the toolbar has no Dry run switch")?;
+    if dry_run.is_selected().await? {
+        displayed(driver, "label.run-dry-toggle")
+            .await?
+            .click()
+            .await?;
+        eventually("the Dry run switch to turn off", WAIT, || async {
+            Ok((!dry_run.is_selected().await?).then_some(()))
+        })
+        .await?;
+    }
+    let previous_run = match driver
+        .find_all(By::Css("[data-testid=run-view]"))
+        .await?
+        .first()
+    {
+        Some(view) => view.attr("data-run-id").await?,
+        None => None,
+    };
+
+    displayed(driver, "[data-testid=run-now]")
+        .await?
+        .click()
+        .await?;
+    displayed(driver, "[data-testid=run-dialog]")
+        .await
+        .context("Run now opened no dialog")?;
+    let choice = displayed(
+        driver,
+        &format!(
+            "[data-testid=run-dialog] input[type=radio][value=\"{}\"]",
+            alert.id
+        ),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "Run now's dialog does not list the new {} ({})",
+            alert.title, alert.id
+        )
+    })?;
+    choice.click().await?;
+    eventually(
+        "the new alert to be chosen in Run now's dialog",
+        WAIT,
+        || async { Ok(choice.is_selected().await?.then_some(())) },
+    )
+    .await?;
+    let confirm = displayed(driver, "[data-testid=run-confirm]").await?;
+    let label = confirm.text().await?;
+    ensure!(
+        label.contains("for real"),
+        "Run now's button says {label:?}: it should say the run isolates for real (not a dry run)"
+    );
+    confirm.click().await?;
+
+    // The run panel shows the new run until it ends.
+    let view = eventually("the run panel to show the new run", WAIT, || async {
+        let Some(view) = driver
+            .find_all(By::Css("[data-testid=run-panel] [data-testid=run-view]"))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let id = view.attr("data-run-id").await?;
+        Ok((id.is_some() && id != previous_run).then_some(view))
+    })
+    .await?;
+    let status = eventually("the run to finish", Duration::from_secs(60), || async {
+        let status = view.attr("data-status").await?.unwrap_or_default();
+        Ok(["succeeded", "failed", "cancelled"]
+            .contains(&status.as_str())
+            .then_some(status))
+    })
+    .await?;
+    let mut steps = BTreeMap::new();
+    for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
+        let id = row.attr("data-step-id").await?.unwrap_or_default();
+        let status = row.attr("data-status").await?.unwrap_or_default();
+        steps.insert(id, status);
+    }
+    ensure!(
+        status == "succeeded",
+        "the run on {} ended {status}: {}",
+        alert.title,
+        view.text().await?
+    );
+    Ok(steps)
+}
+
+/// Waits until the run panel lists exactly `expected` (step id → status) and the canvas marks
+/// each node the same way (`data-run-status`).
+async fn expect_steps(driver: &WebDriver, run: &str, expected: &[(&str, &str)]) -> Result<()> {
+    let expected: BTreeMap<String, String> = expected
+        .iter()
+        .map(|(id, status)| ((*id).to_owned(), (*status).to_owned()))
+        .collect();
+    let mut last = BTreeMap::new();
+    let found = eventually(&format!("the {run} run's steps"), WAIT, || async {
+        let mut steps = BTreeMap::new();
+        for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
+            let id = row.attr("data-step-id").await?.unwrap_or_default();
+            let status = row.attr("data-status").await?.unwrap_or_default();
+            steps.insert(id, status);
+        }
+        Ok(Some(steps).filter(|steps| *steps == expected))
+    })
+    .await;
+    if found.is_err() {
+        for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
+            let id = row.attr("data-step-id").await?.unwrap_or_default();
+            let status = row.attr("data-status").await?.unwrap_or_default();
+            last.insert(id, status);
+        }
+        bail!("the {run} run's panel lists the steps {last:?}, expected {expected:?}");
+    }
+    for (id, status) in &expected {
+        let node = node(driver, id).await?;
+        let shown = node.attr("data-run-status").await?.unwrap_or_default();
+        ensure!(
+            shown == *status,
+            "after the {run} run the canvas marks node {id} {shown:?}, expected {status:?}"
+        );
+    }
+    Ok(())
+}
+
+/// Steps 2 and 3: a High alert isolates its machine and emails the SOC; a Medium one does not
+/// isolate and goes to review.
+async fn run_on_high_and_medium(
+    driver: &WebDriver,
+    flow: &SeedFlow,
+    phases: &mut Phases,
+) -> Result<()> {
+    let emulator = emulator_url(driver).await?;
+    let high = create_alert(&emulator, "High", "e2e-high-01.contoso.com").await?;
+    run_now(driver, &high).await?;
+    expect_steps(
+        driver,
+        "High",
+        &[
+            (&flow.trigger, "succeeded"),
+            (&flow.get_alert, "succeeded"),
+            (&flow.condition, "succeeded"),
+            (&flow.isolate, "succeeded"),
+            (&flow.email_soc, "succeeded"),
+            (&flow.email_review, "skipped"),
+        ],
+    )
+    .await?;
+    let isolate_path = format!("/api/machines/{}/isolate", high.machine_id);
+    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
+    let isolations: Vec<&Value> = requests
+        .as_array()
+        .context("the emulator's request log is not a list")?
+        .iter()
+        .filter(|request| request["method"] == "POST" && request["path"] == isolate_path.as_str())
+        .collect();
+    ensure!(
+        isolations.len() == 1,
+        "the emulator received {} isolate POSTs for the High alert's machine ({isolate_path}), expected 1",
+        isolations.len()
+    );
+    let isolation = isolations[0];
+    ensure!(
+        isolation["status"] == 201
+            && isolation["body"]["IsolationType"] == "Full"
+            && isolation["body"]["Comment"]
+                .as_str()
+                .is_some_and(|comment| comment.contains(&high.id)),
+        "the isolate POST was not a Full isolation with the alert in its comment: {isolation}"
+    );
+    let subject = format!("[Flowguard E2E] Isolated {}: {}", high.computer, high.title);
+    let mail = wait_for_mail(&emulator, &subject).await?;
+    ensure!(
+        mail["body"]
+            .as_str()
+            .is_some_and(|body| body.contains(&high.id) && body.contains(&high.machine_id)),
+        "the SOC email's body does not name the alert and the machine: {mail}"
+    );
+    phases.done("Run now on a High alert: isolated and emailed");
+
+    let medium = create_alert(&emulator, "Medium", "e2e-medium-01.contoso.com").await?;
+    run_now(driver, &medium).await?;
+    expect_steps(
+        driver,
+        "Medium",
+        &[
+            (&flow.trigger, "succeeded"),
+            (&flow.get_alert, "succeeded"),
+            (&flow.condition, "succeeded"),
+            (&flow.isolate, "skipped"),
+            (&flow.email_soc, "skipped"),
+            (&flow.email_review, "succeeded"),
+        ],
+    )
+    .await?;
+    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
+    let medium_path = format!("/api/machines/{}/isolate", medium.machine_id);
+    ensure!(
+        !requests
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|request| request["path"] == medium_path.as_str()),
+        "the Medium alert's machine was isolated ({medium_path})"
+    );
+    wait_for_mail(
+        &emulator,
+        &format!("[Flowguard E2E] Review: {} (Medium)", medium.title),
+    )
+    .await?;
+    phases.done("Run now on a Medium alert: isolate skipped, sent for review");
+    Ok(())
+}
+
+/// Waits for the emulator's SMTP server to have received a message to the SOC with `subject`.
+async fn wait_for_mail(emulator: &str, subject: &str) -> Result<Value> {
+    let url = format!("{emulator}/_emulator/mail");
+    let found = eventually(
+        &format!("an email to {SOC} with the subject {subject:?} at the emulator's SMTP server"),
+        WAIT,
+        || async {
+            let mail = http::get_json(&url).await?;
+            Ok(mail
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|message| {
+                    message["subject"] == subject
+                        && message["to"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .any(|to| to == SOC)
+                })
+                .cloned())
+        },
+    )
+    .await;
+    match found {
+        Ok(message) => Ok(message),
+        Err(error) => {
+            let mail = http::get_json(&url).await.unwrap_or_default();
+            let subjects: Vec<&Value> = mail
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| &m["subject"])
+                .collect();
+            Err(error.context(format!(
+                "the emulator received these subjects: {subjects:?}"
+            )))
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_alert() -> Result<()> {
@@ -547,6 +889,7 @@ async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_ale
         let flow = build_seed_flow(&driver, &mut phases).await?;
         undo_restores_a_deleted_node(&driver, &flow).await?;
         phases.done("undo restores a deleted node");
+        run_on_high_and_medium(&driver, &flow, &mut phases).await?;
         Ok(())
     })
     .await
