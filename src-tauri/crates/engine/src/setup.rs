@@ -213,6 +213,9 @@ pub async fn connect(
         ),
         None => {
             let handle = Emulator::start(EmulatorConfig::default()).await?;
+            // The sample alert (Run now's "Sample alert") exists in the demo tenant, machine
+            // included, so a run on it works end to end instead of failing with a 404.
+            handle.create_alert(&crate::service::sample_trigger()["alert"]);
             let cloud = Cloud::Custom {
                 login_base: handle.base_url(),
                 api_base: handle.base_url(),
