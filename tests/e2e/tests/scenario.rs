@@ -615,8 +615,72 @@ async fn create_alert(emulator: &str, severity: &str, computer: &str) -> Result<
     })
 }
 
-/// Run now on `alert`, not a dry run; waits for the run to finish and returns each step's status.
-async fn run_now(driver: &WebDriver, alert: &Alert) -> Result<BTreeMap<String, String>> {
+/// Which alert to choose in Run now's dialog.
+enum Choose<'a> {
+    /// The alert with this id.
+    Id(&'a str),
+    /// The newest alert with this title (the dialog lists the newest first).
+    NewestTitled(&'a str),
+}
+
+/// Finds the alert's radio button in Run now's dialog.
+async fn alert_option(driver: &WebDriver, choose: &Choose<'_>) -> Result<WebElement> {
+    match choose {
+        Choose::Id(id) => {
+            displayed(
+                driver,
+                &format!("[data-testid=run-dialog] input[type=radio][value=\"{id}\"]"),
+            )
+            .await
+        }
+        Choose::NewestTitled(title) => {
+            let found = eventually(&format!("an alert titled {title:?}"), WAIT, || async {
+                for (shown, option) in alert_options(driver).await? {
+                    if shown.trim() == *title {
+                        return Ok(Some(option));
+                    }
+                }
+                Ok(None)
+            })
+            .await;
+            match found {
+                Ok(option) => Ok(option),
+                Err(error) => {
+                    let titles: Vec<String> = alert_options(driver)
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(title, _)| title)
+                        .collect();
+                    Err(error.context(format!("the dialog lists {titles:?}")))
+                }
+            }
+        }
+    }
+}
+
+/// Run now's listed alerts: title and radio button, newest first.
+async fn alert_options(driver: &WebDriver) -> Result<Vec<(String, WebElement)>> {
+    let mut options = Vec::new();
+    for option in driver
+        .find_all(By::Css("[data-testid=run-dialog] [data-testid=run-alert]"))
+        .await?
+    {
+        // (textContent: WebKitWebDriver reads the rendered text of these labels as empty.)
+        let title = option
+            .find(By::Css(".run-choice-title"))
+            .await?
+            .prop("textContent")
+            .await?
+            .unwrap_or_default();
+        options.push((title, option.find(By::Css("input[type=radio]")).await?));
+    }
+    Ok(options)
+}
+
+/// Run now, not a dry run, on the chosen alert; waits for the run to succeed and returns the
+/// alert's id.
+async fn run_now(driver: &WebDriver, choose: Choose<'_>) -> Result<String> {
     // Not a dry run: the flow isolates, so the switch starts on until a run has succeeded.
     // (The checkbox itself is drawn as a switch; its label takes the click.)
     let dry_run = driver
@@ -649,25 +713,18 @@ async fn run_now(driver: &WebDriver, alert: &Alert) -> Result<BTreeMap<String, S
     displayed(driver, "[data-testid=run-dialog]")
         .await
         .context("Run now opened no dialog")?;
-    let choice = displayed(
-        driver,
-        &format!(
-            "[data-testid=run-dialog] input[type=radio][value=\"{}\"]",
-            alert.id
-        ),
-    )
-    .await
-    .with_context(|| {
-        format!(
-            "Run now's dialog does not list the new {} ({})",
-            alert.title, alert.id
-        )
-    })?;
-    choice.click().await?;
+    let option = alert_option(driver, &choose)
+        .await
+        .context("Run now's dialog does not list the alert")?;
+    let alert_id = option
+        .attr("value")
+        .await?
+        .context("the alert's radio button has no value")?;
+    option.click().await?;
     eventually(
-        "the new alert to be chosen in Run now's dialog",
+        "the alert to be chosen in Run now's dialog",
         WAIT,
-        || async { Ok(choice.is_selected().await?.then_some(())) },
+        || async { Ok(option.is_selected().await?.then_some(())) },
     )
     .await?;
     let confirm = displayed(driver, "[data-testid=run-confirm]").await?;
@@ -699,56 +756,72 @@ async fn run_now(driver: &WebDriver, alert: &Alert) -> Result<BTreeMap<String, S
             .then_some(status))
     })
     .await?;
+    ensure!(
+        status == "succeeded",
+        "the run on alert {alert_id} ended {status}: {}",
+        view.text().await?
+    );
+    Ok(alert_id)
+}
+
+/// The run panel's steps: step id → status.
+async fn panel_steps(driver: &WebDriver) -> Result<BTreeMap<String, String>> {
     let mut steps = BTreeMap::new();
     for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
         let id = row.attr("data-step-id").await?.unwrap_or_default();
         let status = row.attr("data-status").await?.unwrap_or_default();
         steps.insert(id, status);
     }
-    ensure!(
-        status == "succeeded",
-        "the run on {} ended {status}: {}",
-        alert.title,
-        view.text().await?
-    );
     Ok(steps)
 }
 
-/// Waits until the run panel lists exactly `expected` (step id → status) and the canvas marks
-/// each node the same way (`data-run-status`).
+/// Waits until the run panel lists exactly `expected` (step id → status), then checks that the
+/// canvas marks each node the same way (`data-run-status`).
 async fn expect_steps(driver: &WebDriver, run: &str, expected: &[(&str, &str)]) -> Result<()> {
     let expected: BTreeMap<String, String> = expected
         .iter()
         .map(|(id, status)| ((*id).to_owned(), (*status).to_owned()))
         .collect();
-    let mut last = BTreeMap::new();
-    let found = eventually(&format!("the {run} run's steps"), WAIT, || async {
-        let mut steps = BTreeMap::new();
-        for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
-            let id = row.attr("data-step-id").await?.unwrap_or_default();
-            let status = row.attr("data-status").await?.unwrap_or_default();
-            steps.insert(id, status);
-        }
-        Ok(Some(steps).filter(|steps| *steps == expected))
+    let listed = eventually(&format!("the {run} run's steps"), WAIT, || async {
+        Ok(Some(panel_steps(driver).await?).filter(|steps| *steps == expected))
     })
     .await;
-    if found.is_err() {
-        for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
-            let id = row.attr("data-step-id").await?.unwrap_or_default();
-            let status = row.attr("data-status").await?.unwrap_or_default();
-            last.insert(id, status);
-        }
-        bail!("the {run} run's panel lists the steps {last:?}, expected {expected:?}");
+    if listed.is_err() {
+        bail!(
+            "the {run} run's panel lists the steps {:?}, expected {expected:?}",
+            panel_steps(driver).await?
+        );
     }
     for (id, status) in &expected {
-        let node = node(driver, id).await?;
-        let shown = node.attr("data-run-status").await?.unwrap_or_default();
+        let shown = node(driver, id)
+            .await?
+            .attr("data-run-status")
+            .await?
+            .unwrap_or_default();
         ensure!(
             shown == *status,
             "after the {run} run the canvas marks node {id} {shown:?}, expected {status:?}"
         );
     }
     Ok(())
+}
+
+/// The emulator's isolate POSTs.
+async fn isolations(emulator: &str) -> Result<Vec<Value>> {
+    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
+    let requests = requests
+        .as_array()
+        .context("the emulator's request log is not a list")?;
+    Ok(requests
+        .iter()
+        .filter(|request| {
+            request["method"] == "POST"
+                && request["path"]
+                    .as_str()
+                    .is_some_and(|path| path.ends_with("/isolate"))
+        })
+        .cloned()
+        .collect())
 }
 
 /// Steps 2 and 3: a High alert isolates its machine and emails the SOC; a Medium one does not
@@ -759,8 +832,10 @@ async fn run_on_high_and_medium(
     phases: &mut Phases,
 ) -> Result<()> {
     let emulator = emulator_url(driver).await?;
+
+    // A High alert, created through the emulator's control API.
     let high = create_alert(&emulator, "High", "e2e-high-01.contoso.com").await?;
-    run_now(driver, &high).await?;
+    run_now(driver, Choose::Id(&high.id)).await?;
     expect_steps(
         driver,
         "High",
@@ -775,26 +850,19 @@ async fn run_on_high_and_medium(
     )
     .await?;
     let isolate_path = format!("/api/machines/{}/isolate", high.machine_id);
-    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
-    let isolations: Vec<&Value> = requests
-        .as_array()
-        .context("the emulator's request log is not a list")?
-        .iter()
-        .filter(|request| request["method"] == "POST" && request["path"] == isolate_path.as_str())
-        .collect();
+    let posts = isolations(&emulator).await?;
     ensure!(
-        isolations.len() == 1,
-        "the emulator received {} isolate POSTs for the High alert's machine ({isolate_path}), expected 1",
-        isolations.len()
+        posts.len() == 1 && posts[0]["path"] == isolate_path.as_str(),
+        "the emulator should have received one isolate POST, {isolate_path}; it received {posts:?}"
     );
-    let isolation = isolations[0];
+    let isolation = &posts[0];
     ensure!(
         isolation["status"] == 201
             && isolation["body"]["IsolationType"] == "Full"
             && isolation["body"]["Comment"]
                 .as_str()
                 .is_some_and(|comment| comment.contains(&high.id)),
-        "the isolate POST was not a Full isolation with the alert in its comment: {isolation}"
+        "the isolate POST was not an accepted Full isolation with the alert in its comment: {isolation}"
     );
     let subject = format!("[Flowguard E2E] Isolated {}: {}", high.computer, high.title);
     let mail = wait_for_mail(&emulator, &subject).await?;
@@ -806,8 +874,26 @@ async fn run_on_high_and_medium(
     );
     phases.done("Run now on a High alert: isolated and emailed");
 
-    let medium = create_alert(&emulator, "Medium", "e2e-medium-01.contoso.com").await?;
-    run_now(driver, &medium).await?;
+    // A Medium alert, from the demo banner's Simulate alert.
+    let severity = displayed(driver, "[data-testid=demo-severity]").await?;
+    choose(&severity, "Medium", "the demo banner's alert severity").await?;
+    displayed(driver, "[data-testid=demo-simulate]")
+        .await?
+        .click()
+        .await?;
+    let outcome = displayed(driver, "[data-testid=demo-outcome]")
+        .await
+        .context("Simulate alert said nothing")?
+        .text()
+        .await?;
+    let title = outcome
+        .split_once('“')
+        .and_then(|(_, rest)| rest.split_once('”'))
+        .map(|(title, _)| title.to_owned())
+        .with_context(|| {
+            format!("Simulate alert did not say which alert it created: {outcome:?}")
+        })?;
+    let medium = run_now(driver, Choose::NewestTitled(&title)).await?;
     expect_steps(
         driver,
         "Medium",
@@ -821,22 +907,23 @@ async fn run_on_high_and_medium(
         ],
     )
     .await?;
-    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
-    let medium_path = format!("/api/machines/{}/isolate", medium.machine_id);
+    let posts = isolations(&emulator).await?;
     ensure!(
-        !requests
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|request| request["path"] == medium_path.as_str()),
-        "the Medium alert's machine was isolated ({medium_path})"
+        posts.len() == 1,
+        "the Medium alert's run isolated a machine: the isolate POSTs are {posts:?}"
     );
-    wait_for_mail(
+    let mail = wait_for_mail(
         &emulator,
-        &format!("[Flowguard E2E] Review: {} (Medium)", medium.title),
+        &format!("[Flowguard E2E] Review: {title} (Medium)"),
     )
     .await?;
-    phases.done("Run now on a Medium alert: isolate skipped, sent for review");
+    ensure!(
+        mail["body"]
+            .as_str()
+            .is_some_and(|body| body.contains(&medium)),
+        "the review email's body does not name the Medium alert {medium}: {mail}"
+    );
+    phases.done("Run now on a simulated Medium alert: isolate skipped, sent for review");
     Ok(())
 }
 
