@@ -1,7 +1,20 @@
-//! The end-to-end scenario, through the UI only: from an empty canvas the analyst builds
-//! the seed flow (new alert → get alert → severity is High? → isolate → email) with the palette,
-//! handle drags and the inspector; sees a condition with an empty operand reported as a problem;
-//! deletes a node and gets it back with Ctrl+Z.
+//! The end-to-end scenario, through the UI only, against the real app in demo mode (no
+//! tenant: the app runs its own Defender emulator and SMTP server):
+//!
+//! 1. From an empty canvas (a new blank flow, its trigger deleted) the analyst builds the seed flow
+//!    (new alert → get alert → severity is High? → Yes: isolate → email the SOC; No: email for
+//!    review) with palette clicks, mouse drags from handle to handle and the inspector (the
+//!    dynamic-content picker, the condition builder, typed `{{ trigger.machineId }}` references).
+//! 2. A condition with an empty operand shows a problem (node badge and problems list) until the
+//!    operand is picked.
+//! 3. Deleting a node (Delete) and Ctrl+Z brings it back with its connections and settings.
+//! 4. A High alert (created through the emulator's control API): Run now, not a dry run; the run
+//!    panel and the canvas show every step succeeded but the review email (skipped); the emulator
+//!    received one Full isolate POST for the alert's machine and the SOC email.
+//! 5. A Medium alert (the demo banner's Simulate alert): isolate and the SOC email are skipped,
+//!    the review email is sent; no other isolation.
+//!
+//! Each phase's duration is logged (`--nocapture`); the whole scenario takes about 30 s.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
