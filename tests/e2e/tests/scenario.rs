@@ -13,6 +13,7 @@
 //!    received one Full isolate POST for the alert's machine and the SOC email.
 //! 5. A Medium alert (the demo banner's Simulate alert): isolate and the SOC email are skipped,
 //!    the review email is sent; no other isolation.
+//! 6. The run panel's History tab lists both runs; the High one opens again with its steps.
 //!
 //! Each phase's duration is logged (`--nocapture`); the whole scenario takes about 30 s.
 
@@ -843,7 +844,7 @@ async fn run_on_high_and_medium(
     driver: &WebDriver,
     flow: &SeedFlow,
     phases: &mut Phases,
-) -> Result<()> {
+) -> Result<(String, String)> {
     let emulator = emulator_url(driver).await?;
 
     // A High alert, created through the emulator's control API.
@@ -937,7 +938,72 @@ async fn run_on_high_and_medium(
         "the review email's body does not name the Medium alert {medium}: {mail}"
     );
     phases.done("Run now on a simulated Medium alert: isolate skipped, sent for review");
-    Ok(())
+    Ok((high.id, medium))
+}
+
+/// The run panel's History tab lists both runs (succeeded, not dry runs); opening the High one
+/// shows its steps again.
+async fn history_lists_both_runs(
+    driver: &WebDriver,
+    flow: &SeedFlow,
+    (high, medium): (&str, &str),
+) -> Result<()> {
+    let tab = driver
+        .find(By::XPath(
+            "//*[@data-testid='run-panel']//*[@role='tab'][normalize-space()='History']",
+        ))
+        .await
+        .context("the run panel has no History tab")?;
+    tab.click().await?;
+    let rows = eventually("two runs in the History tab", WAIT, || async {
+        let rows = driver
+            .find_all(By::Css("[data-testid=run-history-row]"))
+            .await?;
+        Ok((rows.len() == 2).then_some(rows))
+    })
+    .await?;
+    let mut high_row = None;
+    for row in rows {
+        let text = row.prop("textContent").await?.unwrap_or_default();
+        let status = row.attr("data-status").await?.unwrap_or_default();
+        let dry_run = row
+            .find(By::Css("td:nth-child(6)"))
+            .await?
+            .prop("textContent")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            status == "succeeded" && dry_run == "No",
+            "the History tab lists a run that is not a succeeded real run: {status}, {text:?}"
+        );
+        if text.contains(high) {
+            high_row = Some(row);
+        } else {
+            ensure!(
+                text.contains(medium),
+                "the History tab lists a run of neither alert: {text:?}"
+            );
+        }
+    }
+    high_row
+        .context("the History tab does not list the High alert's run")?
+        .find(By::Css("button.run-open"))
+        .await?
+        .click()
+        .await?;
+    expect_steps(
+        driver,
+        "High (from History)",
+        &[
+            (&flow.trigger, "succeeded"),
+            (&flow.get_alert, "succeeded"),
+            (&flow.condition, "succeeded"),
+            (&flow.isolate, "succeeded"),
+            (&flow.email_soc, "succeeded"),
+            (&flow.email_review, "skipped"),
+        ],
+    )
+    .await
 }
 
 /// Waits for the emulator's SMTP server to have received a message to the SOC with `subject`.
@@ -989,7 +1055,9 @@ async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_ale
         let flow = build_seed_flow(&driver, &mut phases).await?;
         undo_restores_a_deleted_node(&driver, &flow).await?;
         phases.done("undo restores a deleted node");
-        run_on_high_and_medium(&driver, &flow, &mut phases).await?;
+        let (high, medium) = run_on_high_and_medium(&driver, &flow, &mut phases).await?;
+        history_lists_both_runs(&driver, &flow, (&high, &medium)).await?;
+        phases.done("History lists both runs; the High one opens again");
         Ok(())
     })
     .await
