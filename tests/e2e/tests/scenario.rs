@@ -633,8 +633,8 @@ async fn create_alert(emulator: &str, severity: &str, computer: &str) -> Result<
 enum Choose<'a> {
     /// The alert with this id.
     Id(&'a str),
-    /// The newest alert with this title (the dialog lists the newest first).
-    NewestTitled(&'a str),
+    /// The newest alert with this title and severity (the dialog lists the newest first).
+    Newest { title: &'a str, severity: &'a str },
 }
 
 /// Finds the alert's radio button in Run now's dialog.
@@ -647,10 +647,11 @@ async fn alert_option(driver: &WebDriver, choose: &Choose<'_>) -> Result<WebElem
             )
             .await
         }
-        Choose::NewestTitled(title) => {
-            let found = eventually(&format!("an alert titled {title:?}"), WAIT, || async {
+        Choose::Newest { title, severity } => {
+            let wanted = format!("{severity} {title}");
+            let found = eventually(&format!("a {wanted:?} alert"), WAIT, || async {
                 for (shown, option) in alert_options(driver).await? {
-                    if shown.trim() == *title {
+                    if shown == wanted {
                         return Ok(Some(option));
                     }
                 }
@@ -660,20 +661,20 @@ async fn alert_option(driver: &WebDriver, choose: &Choose<'_>) -> Result<WebElem
             match found {
                 Ok(option) => Ok(option),
                 Err(error) => {
-                    let titles: Vec<String> = alert_options(driver)
+                    let shown: Vec<String> = alert_options(driver)
                         .await
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|(title, _)| title)
+                        .map(|(shown, _)| shown)
                         .collect();
-                    Err(error.context(format!("the dialog lists {titles:?}")))
+                    Err(error.context(format!("the dialog lists {shown:?}")))
                 }
             }
         }
     }
 }
 
-/// Run now's listed alerts: title and radio button, newest first.
+/// Run now's listed alerts as "severity title" with their radio buttons, newest first.
 async fn alert_options(driver: &WebDriver) -> Result<Vec<(String, WebElement)>> {
     let mut options = Vec::new();
     for option in driver
@@ -681,13 +682,20 @@ async fn alert_options(driver: &WebDriver) -> Result<Vec<(String, WebElement)>> 
         .await?
     {
         // (textContent: WebKitWebDriver reads the rendered text of these labels as empty.)
-        let title = option
-            .find(By::Css(".run-choice-title"))
-            .await?
-            .prop("textContent")
-            .await?
-            .unwrap_or_default();
-        options.push((title, option.find(By::Css("input[type=radio]")).await?));
+        let mut shown = Vec::new();
+        for part in [".severity-badge", ".run-choice-title"] {
+            let text = option
+                .find(By::Css(part))
+                .await?
+                .prop("textContent")
+                .await?
+                .unwrap_or_default();
+            shown.push(text.trim().to_owned());
+        }
+        options.push((
+            shown.join(" "),
+            option.find(By::Css("input[type=radio]")).await?,
+        ));
     }
     Ok(options)
 }
@@ -907,7 +915,14 @@ async fn run_on_high_and_medium(
         .with_context(|| {
             format!("Simulate alert did not say which alert it created: {outcome:?}")
         })?;
-    let medium = run_now(driver, Choose::NewestTitled(&title)).await?;
+    let medium = run_now(
+        driver,
+        Choose::Newest {
+            title: &title,
+            severity: "Medium",
+        },
+    )
+    .await?;
     expect_steps(
         driver,
         "Medium",
