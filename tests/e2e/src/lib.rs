@@ -161,6 +161,24 @@ where
     Ok(())
 }
 
+/// Saves a screenshot of the window as `{FLOWGUARD_E2E_SCREENSHOTS}/{name}.png` when that variable
+/// names a folder (how the README's screenshots are taken); does nothing otherwise.
+pub async fn keep_screenshot(driver: &WebDriver, name: &str) -> Result<()> {
+    let Some(folder) = std::env::var_os("FLOWGUARD_E2E_SCREENSHOTS").filter(|v| !v.is_empty())
+    else {
+        return Ok(());
+    };
+    let folder = PathBuf::from(folder);
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!("{name}.png"));
+    driver
+        .screenshot(&path)
+        .await
+        .with_context(|| format!("cannot save the screenshot {}", path.display()))?;
+    eprintln!("screenshot: {}", path.display());
+    Ok(())
+}
+
 /// Waits until an element matching `css` is displayed (React Flow keeps nodes hidden until it has
 /// measured them, so presence alone is not enough).
 pub async fn displayed(driver: &WebDriver, css: &str) -> Result<WebElement> {

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use flowguard_e2e::{displayed, eventually, http, with_app};
+use flowguard_e2e::{displayed, eventually, http, keep_screenshot, with_app};
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
@@ -895,6 +895,7 @@ async fn run_on_high_and_medium(
         "the SOC email's body does not name the alert and the machine: {mail}"
     );
     phases.done("Run now on a High alert: isolated and emailed");
+    keep_screenshot(driver, "run-finished").await?;
 
     // A Medium alert, from the demo banner's Simulate alert.
     let severity = displayed(driver, "[data-testid=demo-severity]").await?;
@@ -977,6 +978,7 @@ async fn history_lists_both_runs(
         Ok((rows.len() == 2).then_some(rows))
     })
     .await?;
+    keep_screenshot(driver, "run-history").await?;
     let mut high_row = None;
     for row in rows {
         let text = row.prop("textContent").await?.unwrap_or_default();
@@ -1073,6 +1075,17 @@ async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_ale
         let (high, medium) = run_on_high_and_medium(&driver, &flow, &mut phases).await?;
         history_lists_both_runs(&driver, &flow, (&high, &medium)).await?;
         phases.done("History lists both runs; the High one opens again");
+        if std::env::var_os("FLOWGUARD_E2E_SCREENSHOTS").is_some() {
+            // The README's pictures of the side panel and of Settings.
+            select_node(&driver, &flow.email_soc).await?;
+            keep_screenshot(&driver, "side-panel").await?;
+            displayed(&driver, "[data-testid=settings-open]")
+                .await?
+                .click()
+                .await?;
+            displayed(&driver, "[data-testid=settings-dialog]").await?;
+            keep_screenshot(&driver, "settings").await?;
+        }
         Ok(())
     })
     .await
