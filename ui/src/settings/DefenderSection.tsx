@@ -157,7 +157,7 @@ export function DefenderSection({ defender, onSettings }: Props) {
           onBlur={blur("secret")}
           problem={shown("secret")}
           placeholder={hasSecret ? "Leave empty to keep the stored secret" : "The app registration's client secret"}
-          help={hasSecret ? <span data-testid="secret-stored">A secret is stored in the keychain. Leave this empty to keep it; type a new one to replace it.</span> : "Stored in the keychain; it is never shown again."}
+          help={hasSecret ? <span data-testid="secret-stored">A secret is stored (it is never shown). Leave this empty to keep it; type a new one to replace it.</span> : "Kept in the secret store named below; it is never shown again."}
           testId="defender-secret"
         />
         <div className="settings-actions">

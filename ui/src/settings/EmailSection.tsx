@@ -114,7 +114,7 @@ function SmtpServerForm({ mail, onSettings }: Props) {
           value={form.password}
           onChange={update("password")}
           placeholder={hasPassword ? "Leave empty to keep the stored password" : "Optional"}
-          help={hasPassword ? <span data-testid="smtp-password-stored">A password is stored in the keychain. Leave this empty to keep it.</span> : undefined}
+          help={hasPassword ? <span data-testid="smtp-password-stored">A password is stored (it is never shown). Leave this empty to keep it.</span> : undefined}
           testId="smtp-password"
         />
       </div>

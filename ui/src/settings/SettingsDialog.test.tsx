@@ -64,7 +64,7 @@ describe("Settings dialog", () => {
     const secret = screen.getByLabelText("Client secret");
     expect(secret).toHaveAttribute("type", "password");
     expect(secret).toHaveValue("");
-    expect(screen.getByTestId("secret-stored")).toHaveTextContent("A secret is stored in the keychain");
+    expect(screen.getByTestId("secret-stored")).toHaveTextContent("A secret is stored (it is never shown)");
     expect(screen.getByLabelText("Password")).toHaveValue("");
     expect(screen.getByTestId("smtp-password-stored")).toBeInTheDocument();
     expect(screen.getByLabelText(/Host/)).toHaveValue("smtp.contoso.com");
