@@ -163,35 +163,32 @@ pub fn list_flows(state: tauri::State<'_, AppState>) -> Result<Vec<FlowSummary>,
         .into_iter()
         .filter_map(|stored| next_scheduled_run(&stored.flow).map(|at| (stored.flow.id, at)))
         .collect();
-    flows
+    let mut last_runs: std::collections::HashMap<String, RunBrief> = store
+        .last_run_per_flow()
+        .map_err(store_error)?
         .into_iter()
-        .map(|f| {
-            let last_run = store
-                .list_runs(&flowguard_store::runs::RunFilter {
-                    flow_id: Some(f.id.clone()),
-                    status: None,
-                    limit: Some(1),
-                })
-                .map_err(store_error)?
-                .into_iter()
-                .next()
-                .map(|run| RunBrief {
-                    id: run.id,
-                    status: run.status,
-                    created_at: run.created_at,
-                });
-            Ok(FlowSummary {
-                next_run_at: next_runs.get(&f.id).cloned(),
-                id: f.id,
-                name: f.name,
-                enabled: f.enabled,
-                version: f.version,
-                problems: f.problems,
-                updated_at: f.updated_at,
-                last_run,
-            })
+        .map(|run| {
+            let brief = RunBrief {
+                id: run.id,
+                status: run.status,
+                created_at: run.created_at,
+            };
+            (run.flow_id, brief)
         })
-        .collect()
+        .collect();
+    Ok(flows
+        .into_iter()
+        .map(|f| FlowSummary {
+            next_run_at: next_runs.get(&f.id).cloned(),
+            last_run: last_runs.remove(&f.id),
+            id: f.id,
+            name: f.name,
+            enabled: f.enabled,
+            version: f.version,
+            problems: f.problems,
+            updated_at: f.updated_at,
+        })
+        .collect())
 }
 
 /// When a schedule flow fires next (RFC 3339 in UTC), if its trigger is a valid schedule.

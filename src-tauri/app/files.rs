@@ -10,14 +10,14 @@
     reason = "Tauri hands every command its state and arguments by value"
 )]
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use tauri_plugin_dialog::{DialogExt, FilePath};
 
 use flowguard_ipc::{CommandError, CommandErrorKind, ImportResult};
-use flowguard_model::MAX_FLOW_BYTES;
-use flowguard_store::Store;
+use flowguard_store::files::{FlowFileError, read_flow_file};
+use flowguard_store::flows::{Imported, OnConflict};
+use flowguard_store::{Store, StoreError};
 
 use crate::state::AppState;
 use crate::validate;
@@ -91,21 +91,15 @@ pub async fn pick_flow_file(app: tauri::AppHandle) -> Result<Option<String>, Com
     Ok(to_path(receiver.await.map_err(internal)?)?.map(|path| path.display().to_string()))
 }
 
-/// Reads at most the model's size limit (and says so when the file is larger).
+/// Reads the file with the store's reader (never more than the model's size limit).
 fn read_limited(path: &Path) -> Result<Vec<u8>, CommandError> {
-    let file = std::fs::File::open(path)
-        .map_err(|error| invalid(format!("cannot read {}: {error}", path.display())))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FLOW_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| invalid(format!("cannot read {}: {error}", path.display())))?;
-    if bytes.len() > MAX_FLOW_BYTES {
-        return Err(invalid(format!(
+    read_flow_file(path).map_err(|error| match error {
+        FlowFileError::Io(error) => invalid(format!("cannot read {}: {error}", path.display())),
+        FlowFileError::Parse(_) => invalid(format!(
             "{} is larger than the 1 MiB a flow file may be",
             path.display()
-        )));
-    }
-    Ok(bytes)
+        )),
+    })
 }
 
 /// Imports `bytes` as a flow. A flow with the same id: `fail` (a `conflict` error), `replace`
@@ -121,30 +115,28 @@ pub fn import_bytes(
     validate::id("flow id", &flow.id)
         .map_err(|error| invalid(format!("{source}: {}", error.message)))?;
     flow.name = validate::name(&flow.name)?;
-    if store.flow_exists(&flow.id).map_err(internal)? {
-        match on_conflict {
-            "replace" => {}
-            "copy" => {
-                flow.id = crate::commands::fresh_flow_id(store, &flow.id)?;
-                flow.name = format!("{} (copy)", flow.name);
-            }
-            "fail" => {
-                return Err(CommandError::new(
-                    CommandErrorKind::Conflict,
-                    format!(
-                        "a flow with id {:?} already exists: replace it (a new version) or import as a copy",
-                        flow.id
-                    ),
-                ));
-            }
-            other => {
-                return Err(invalid(format!(
-                    "on conflict {other:?} is not one of fail, replace, copy"
-                )));
-            }
+    let on_conflict = match on_conflict {
+        "fail" => OnConflict::Fail,
+        "replace" => OnConflict::Replace,
+        "copy" => OnConflict::Copy,
+        other => {
+            return Err(invalid(format!(
+                "on conflict {other:?} is not one of fail, replace, copy"
+            )));
         }
-    }
-    let outcome = store.save_flow(&flow).map_err(internal)?;
+    };
+    let Imported { flow, outcome } = match store.import_flow(flow, on_conflict) {
+        Ok(imported) => imported,
+        Err(StoreError::FlowExists(id)) => {
+            return Err(CommandError::new(
+                CommandErrorKind::Conflict,
+                format!(
+                    "a flow with id {id:?} already exists: replace it (a new version) or import as a copy"
+                ),
+            ));
+        }
+        Err(error) => return Err(internal(error)),
+    };
     Ok(ImportResult {
         id: flow.id,
         name: flow.name,
@@ -212,7 +204,7 @@ mod tests {
     fn files_over_the_limit_are_refused_before_parsing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.json");
-        std::fs::write(&path, vec![b' '; MAX_FLOW_BYTES + 10]).unwrap();
+        std::fs::write(&path, vec![b' '; flowguard_model::MAX_FLOW_BYTES + 10]).unwrap();
         let error = read_limited(&path).unwrap_err();
         assert!(error.message.contains("1 MiB"), "{}", error.message);
     }

@@ -134,8 +134,7 @@ pub fn run_detail(store: &Store, run: RunRow) -> RunDetail {
         })
         .collect();
     RunDetail {
-        run: RunListItem {
-            duration_ms: duration_ms(run.started_at.as_deref(), run.finished_at.as_deref()),
+        run: list_item(RunSummary {
             id: run.id,
             flow_id: run.flow_id,
             flow_version: run.flow_version,
@@ -147,7 +146,7 @@ pub fn run_detail(store: &Store, run: RunRow) -> RunDetail {
             started_at: run.started_at,
             finished_at: run.finished_at,
             alert_id,
-        },
+        }),
         trigger_payload: run.trigger_payload,
         rerun_of: run.rerun_of,
         steps,

@@ -69,7 +69,60 @@ fn summary_of(diagnostics: &[Diagnostic]) -> String {
         .join("; ")
 }
 
+/// What importing a flow does when a flow with its id exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Refuse with [`StoreError::FlowExists`].
+    Fail,
+    /// Save the file as the existing flow's next version.
+    Replace,
+    /// Save it under a free `<id>-copy[-N]` id, "(copy)" added to its name.
+    Copy,
+}
+
+/// What an import saved: the flow as saved (its id and name may have changed) and the outcome.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub flow: Flow,
+    pub outcome: SaveOutcome,
+}
+
 impl Store {
+    /// Imports a flow document (the CLI's `flows import`, the app's Import).
+    pub fn import_flow(
+        &self,
+        mut flow: Flow,
+        on_conflict: OnConflict,
+    ) -> Result<Imported, StoreError> {
+        if self.flow_exists(&flow.id)? {
+            match on_conflict {
+                OnConflict::Fail => return Err(StoreError::FlowExists(flow.id)),
+                OnConflict::Replace => {}
+                OnConflict::Copy => {
+                    flow.id = self.free_copy_id(&flow.id)?;
+                    flow.name = format!("{} (copy)", flow.name);
+                }
+            }
+        }
+        let outcome = self.save_flow(&flow)?;
+        Ok(Imported { flow, outcome })
+    }
+
+    /// `<id>-copy`, else `<id>-copy-2`, … : the first id no flow uses.
+    fn free_copy_id(&self, id: &str) -> Result<String, StoreError> {
+        for index in 1.. {
+            let candidate = if index == 1 {
+                format!("{id}-copy")
+            } else {
+                format!("{id}-copy-{index}")
+            };
+            if !self.flow_exists(&candidate)? {
+                return Ok(candidate);
+            }
+        }
+        unreachable!("an unbounded range always yields a free id")
+    }
+
     /// Saves a flow (a new one, or a new version of an existing one) in one transaction.
     /// `flow.enabled` asks for the flow to be on: granted only when it has no errors.
     pub fn save_flow(&self, flow: &Flow) -> Result<SaveOutcome, StoreError> {

@@ -12,6 +12,7 @@
 pub mod connections;
 pub mod cursors;
 mod error;
+pub mod files;
 pub mod flows;
 mod migrations;
 pub mod paths;

@@ -105,6 +105,26 @@ fn insert_run(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<String, St
     Ok(id)
 }
 
+/// The columns [`summary_row`] reads, in its order.
+const SUMMARY_COLUMNS: &str = "runs.id, runs.flow_id, flow_version, status, trigger_kind, dry_run, reason, \
+     runs.created_at, started_at, finished_at, CAST(json_extract(trigger_payload, '$.alertId') AS TEXT)";
+
+fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
+    Ok(RunSummary {
+        id: row.get(0)?,
+        flow_id: row.get(1)?,
+        flow_version: row.get(2)?,
+        status: row.get(3)?,
+        trigger_kind: row.get(4)?,
+        dry_run: row.get(5)?,
+        reason: row.get(6)?,
+        created_at: row.get(7)?,
+        started_at: row.get(8)?,
+        finished_at: row.get(9)?,
+        alert_id: row.get(10)?,
+    })
+}
+
 fn parse_json(text: Option<String>) -> Option<Value> {
     text.and_then(|text| serde_json::from_str(&text).ok())
 }
@@ -239,29 +259,25 @@ impl Store {
     /// Runs, newest first.
     pub fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
         let connection = self.connection();
-        let mut statement = connection.prepare(
-            "SELECT id, flow_id, flow_version, status, trigger_kind, dry_run, reason, created_at, started_at, finished_at,
-                    CAST(json_extract(trigger_payload, '$.alertId') AS TEXT)
-             FROM runs
+        let mut statement = connection.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM runs
              WHERE (?1 IS NULL OR flow_id = ?1) AND (?2 IS NULL OR status = ?2)
-             ORDER BY created_at DESC, id DESC LIMIT ?3",
-        )?;
+             ORDER BY created_at DESC, id DESC LIMIT ?3"
+        ))?;
         let limit = i64::try_from(filter.limit.unwrap_or(1000)).unwrap_or(i64::MAX);
-        let rows = statement.query_map(params![filter.flow_id, filter.status, limit], |row| {
-            Ok(RunSummary {
-                id: row.get(0)?,
-                flow_id: row.get(1)?,
-                flow_version: row.get(2)?,
-                status: row.get(3)?,
-                trigger_kind: row.get(4)?,
-                dry_run: row.get(5)?,
-                reason: row.get(6)?,
-                created_at: row.get(7)?,
-                started_at: row.get(8)?,
-                finished_at: row.get(9)?,
-                alert_id: row.get(10)?,
-            })
-        })?;
+        let rows =
+            statement.query_map(params![filter.flow_id, filter.status, limit], summary_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Each flow's newest run, in one query (the sidebar's "last run" line).
+    pub fn last_run_per_flow(&self) -> Result<Vec<RunSummary>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM flows f JOIN runs ON runs.id = (
+                 SELECT id FROM runs WHERE flow_id = f.id ORDER BY created_at DESC, id DESC LIMIT 1)"
+        ))?;
+        let rows = statement.query_map([], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

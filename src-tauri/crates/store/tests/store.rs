@@ -422,3 +422,61 @@ fn connection_configs_are_typed_and_have_no_secret_fields() {
     ));
     assert_eq!(store.get_connection("smtp:other").unwrap(), None);
 }
+
+#[test]
+fn the_last_run_of_each_flow_comes_in_one_list() {
+    let store = Store::open_in_memory().unwrap();
+    let mut other = seed();
+    other.id = "other".into();
+    store.save_flow(&seed()).unwrap();
+    store.save_flow(&other).unwrap();
+    let mut quiet = seed();
+    quiet.id = "quiet".into();
+    store.save_flow(&quiet).unwrap();
+    let seed_id = seed().id;
+    store.create_run(&new_run(&seed_id)).unwrap();
+    let newest = store
+        .create_run(&NewRun {
+            trigger_payload: json!({ "alertId": "da-1" }),
+            ..new_run(&seed_id)
+        })
+        .unwrap();
+    let others = store.create_run(&new_run("other")).unwrap();
+    let mut last = store.last_run_per_flow().unwrap();
+    last.sort_by(|a, b| a.flow_id.cmp(&b.flow_id));
+    let pairs: Vec<(&str, &str)> = last
+        .iter()
+        .map(|run| (run.flow_id.as_str(), run.id.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (seed_id.as_str(), newest.as_str()),
+            ("other", others.as_str())
+        ]
+    );
+    assert_eq!(last[0].alert_id.as_deref(), Some("da-1"));
+}
+
+#[test]
+fn importing_a_taken_id_fails_replaces_or_copies() {
+    use flowguard_store::flows::OnConflict;
+    let store = Store::open_in_memory().unwrap();
+    let first = store.import_flow(seed(), OnConflict::Fail).unwrap();
+    assert!(matches!(
+        store.import_flow(seed(), OnConflict::Fail),
+        Err(StoreError::FlowExists(id)) if id == first.flow.id
+    ));
+    let mut edited = seed();
+    edited.description = "edited".into();
+    let replaced = store.import_flow(edited, OnConflict::Replace).unwrap();
+    assert_eq!(
+        (replaced.flow.id.as_str(), replaced.outcome.version),
+        (first.flow.id.as_str(), 2)
+    );
+    let copy = store.import_flow(seed(), OnConflict::Copy).unwrap();
+    assert_eq!(copy.flow.id, format!("{}-copy", first.flow.id));
+    assert!(copy.flow.name.ends_with(" (copy)"));
+    let second = store.import_flow(seed(), OnConflict::Copy).unwrap();
+    assert_eq!(second.flow.id, format!("{}-copy-2", first.flow.id));
+}

@@ -7,7 +7,8 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use flowguard_model::{Flow, has_errors, parse_flow};
-use flowguard_store::Store;
+use flowguard_store::flows::{Imported, OnConflict};
+use flowguard_store::{Store, StoreError};
 
 #[derive(Debug, Subcommand)]
 pub enum FlowsCommand {
@@ -163,27 +164,31 @@ fn import(store: &Store, file: &Path, replace: bool, as_copy: bool) -> anyhow::R
         }
         Err(super::validate::FlowFileError::Parse(error)) => Err(error),
     };
-    let mut flow: Flow = match parsed {
+    let flow: Flow = match parsed {
         Ok(flow) => flow,
         Err(error) => {
             println!("{name}: {error}");
             return Ok(ExitCode::from(1));
         }
     };
-    if store.flow_exists(&flow.id)? {
-        if as_copy {
-            flow.id = free_copy_id(store, &flow.id)?;
-            flow.name = format!("{} (copy)", flow.name);
-        } else if !replace {
+    let on_conflict = if as_copy {
+        OnConflict::Copy
+    } else if replace {
+        OnConflict::Replace
+    } else {
+        OnConflict::Fail
+    };
+    let Imported { flow, outcome } = match store.import_flow(flow, on_conflict) {
+        Ok(imported) => imported,
+        Err(StoreError::FlowExists(id)) => {
             println!(
-                "a flow with id {} already exists: add --replace to save this file as its next version, \
-                 or --as-copy to import it under a new id",
-                flow.id
+                "a flow with id {id} already exists: add --replace to save this file as its next version, \
+                 or --as-copy to import it under a new id"
             );
             return Ok(ExitCode::from(1));
         }
-    }
-    let outcome = store.save_flow(&flow)?;
+        Err(error) => return Err(error.into()),
+    };
     let state = if outcome.new_version {
         format!("version {}", outcome.version)
     } else {
@@ -197,18 +202,4 @@ fn import(store: &Store, file: &Path, replace: bool, as_copy: bool) -> anyhow::R
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn free_copy_id(store: &Store, id: &str) -> anyhow::Result<String> {
-    for index in 1.. {
-        let candidate = if index == 1 {
-            format!("{id}-copy")
-        } else {
-            format!("{id}-copy-{index}")
-        };
-        if !store.flow_exists(&candidate)? {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("an unbounded range always yields a free id")
 }
