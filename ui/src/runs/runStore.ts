@@ -150,11 +150,38 @@ function applyEvent(state: RunState, event: RunEventView): Partial<RunState> {
   }
 }
 
+/** Wraps `work` so that calls while it runs make one more run afterwards, not one each: a burst
+ * of run events (a thousand alerts at once) costs two reads, not two thousand. */
+export function coalesced(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await work();
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}
+
 function currentVersionOf(flowId: string): number | undefined {
   return useFlowSession.getState().flows.find((summary) => summary.id === flowId)?.version;
 }
 
 export const useRunStore = create<RunStore>()((set, get) => {
+  // The sidebar shows each flow's last run; the History tab lists the flow's runs.
+  const refreshSidebar = coalesced(() => useFlowSession.getState().refresh());
+  const reloadHistory = coalesced(() => get().loadHistory());
   async function fetchOnce(): Promise<void> {
     const runId = get().runId;
     if (!runId) return;
@@ -224,9 +251,8 @@ export const useRunStore = create<RunStore>()((set, get) => {
       recent = [...recent.slice(-(RECENT_LIMIT - 1)), event];
       const state = get();
       if (event.type === "run_finished" || event.type === "run_started") {
-        if (event.flowId === state.historyFlowId) void get().loadHistory();
-        // The sidebar shows each flow's last run.
-        if (useFlowSession.getState().flow) void useFlowSession.getState().refresh();
+        if (event.flowId === state.historyFlowId) void reloadHistory();
+        if (useFlowSession.getState().flow) void refreshSidebar();
       }
       if (event.runId !== state.runId) return;
       set(applyEvent(state, event));

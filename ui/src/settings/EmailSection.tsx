@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { errorText, ipc, type SettingsView, type SmtpSettingsInput } from "../ipc/client";
+import { ipc, type SettingsView, type SmtpSettingsInput } from "../ipc/client";
 import type { MailSettings } from "../ipc/bindings/MailSettings";
-import { OutcomeText, TextField, type Outcome } from "./fields";
+import { OutcomeText, TextField, useAction } from "./fields";
 import { isEmailAddress, isSender, SMTP_SECURITY, smtpProblems, type SmtpForm } from "./validation";
 
 function initialSmtp(mail: MailSettings): SmtpForm {
@@ -38,8 +38,7 @@ function SmtpServerForm({ mail, onSettings }: Props) {
   const [form, setForm] = useState<SmtpForm>(() => initialSmtp(mail));
   const [touched, setTouched] = useState<Partial<Record<keyof SmtpForm, boolean>>>({});
   const [attempted, setAttempted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { busy, outcome, setOutcome, perform } = useAction();
   const hasPassword = mail.smtp?.hasPassword ?? false;
   const problems = smtpProblems(form);
   const shown = (field: keyof SmtpForm) => (attempted || touched[field] ? problems[field] : undefined);
@@ -49,21 +48,14 @@ function SmtpServerForm({ mail, onSettings }: Props) {
   };
   const blur = (field: keyof SmtpForm) => () => setTouched((current) => ({ ...current, [field]: true }));
 
-  const run = async (input: SmtpSettingsInput | null) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
+  const run = (input: SmtpSettingsInput | null) =>
+    perform(async () => {
       const view = await ipc.saveSmtpSettings(input);
       onSettings(view);
       if (input) setForm((current) => ({ ...current, password: "" }));
       else setForm(initialSmtp(view.mail));
-      setOutcome({ ok: true, text: input ? "SMTP server saved." : "SMTP server removed." });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return { ok: true, text: input ? "SMTP server saved." : "SMTP server removed." };
+    });
 
   return (
     <form
@@ -137,24 +129,16 @@ function SmtpServerForm({ mail, onSettings }: Props) {
 function GraphForm({ mail, onSettings }: Props) {
   const [sender, setSender] = useState(mail.graphSender ?? "");
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { busy, outcome, setOutcome, perform } = useAction();
   const problem = sender.trim() && !isEmailAddress(sender) ? "A mailbox address, e.g. soc-automation@contoso.com." : undefined;
 
-  const run = async (value: string | null) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
+  const run = (value: string | null) =>
+    perform(async () => {
       const view = await ipc.saveGraphSettings(value);
       onSettings(view);
       setSender(view.mail.graphSender ?? "");
-      setOutcome({ ok: true, text: value ? "Microsoft Graph sender saved." : "Microsoft Graph sending turned off." });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return { ok: true, text: value ? "Microsoft Graph sender saved." : "Microsoft Graph sending turned off." };
+    });
 
   return (
     <form
@@ -201,23 +185,16 @@ function TestEmailForm({ mail }: { mail: MailSettings }) {
   const [to, setTo] = useState("");
   const [connection, setConnection] = useState<"smtp" | "graph">(mail.smtp || !mail.graphSender ? "smtp" : "graph");
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { busy, outcome, perform } = useAction();
   const problem = !to.trim() ? "Required: where to send the test email." : !isSender(to) ? "An email address." : undefined;
 
   const send = async () => {
     setTouched(true);
     if (problem) return;
-    setBusy(true);
-    setOutcome(null);
-    try {
+    await perform(async () => {
       const result = await ipc.sendTestEmail(to.trim(), connection);
-      setOutcome({ ok: result.ok, text: result.message });
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+      return { ok: result.ok, text: result.message };
+    });
   };
 
   return (

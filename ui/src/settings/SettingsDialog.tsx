@@ -3,7 +3,7 @@ import { errorText, ipc, type SettingsView } from "../ipc/client";
 import { displayKeys } from "../canvas/shortcuts";
 import { DefenderSection } from "./DefenderSection";
 import { EmailSection } from "./EmailSection";
-import { OutcomeText, type Outcome } from "./fields";
+import { OutcomeText, useAction } from "./fields";
 import { useSettingsDialog } from "./settingsStore";
 import "./settings.css";
 
@@ -13,20 +13,13 @@ export const SETTINGS_SHORTCUT = "Mod+,";
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 function BackgroundSection({ closeToTray, onSettings }: { closeToTray: boolean; onSettings: (update: (view: SettingsView) => SettingsView) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const toggle = async (enabled: boolean) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
+  const { busy, outcome, perform } = useAction();
+  const toggle = (enabled: boolean) =>
+    perform(async () => {
       await ipc.setCloseToTray(enabled);
       onSettings((view) => ({ ...view, closeToTray: enabled }));
-    } catch (error) {
-      setOutcome({ ok: false, text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return null;
+    });
   return (
     <section className="settings-section" aria-labelledby="settings-background-title" data-testid="settings-background">
       <h3 id="settings-background-title" className="settings-section-title">

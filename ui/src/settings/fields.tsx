@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import { errorText } from "../ipc/client";
 import "../engine/engine.css";
 
 /** The ids a control's aria-describedby lists: its help and its problem, when shown. */
@@ -75,4 +76,23 @@ export function OutcomeText({ outcome, testId }: { outcome: Outcome; testId?: st
       {outcome.text}
     </p>
   );
+}
+
+/** A settings command run from a button: `busy` while it runs, then its outcome (the error's text
+ * when it throws; `work` returns null when success needs no message). */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const perform = async (work: () => Promise<Outcome>) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      setOutcome(await work());
+    } catch (error) {
+      setOutcome({ ok: false, text: errorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, outcome, setOutcome, perform };
 }
