@@ -64,23 +64,25 @@ fn store_error(error: flowguard_store::StoreError) -> CommandError {
 }
 
 /// The running engine, or why there is none.
-async fn with_engine<T>(
+pub(crate) async fn with_engine<T>(
     state: &AppState,
     work: impl AsyncFnOnce(&EngineHost) -> Result<T, CommandError>,
 ) -> Result<T, CommandError> {
-    let host = state.engine.read().await;
-    match host.as_ref() {
-        Some(host) => work(host).await,
-        None => {
-            let status = state.engine.status().await;
-            Err(CommandError::new(
-                CommandErrorKind::Unavailable,
-                status
-                    .error
-                    .unwrap_or_else(|| "the engine is not running".to_owned()),
-            ))
+    {
+        let host = state.engine.read().await;
+        if let Some(host) = host.as_ref() {
+            return work(host).await;
         }
     }
+    // The read guard is gone: `status` takes its own (a second read while a restart waits for
+    // the write lock would deadlock).
+    let status = state.engine.status().await;
+    Err(CommandError::new(
+        CommandErrorKind::Unavailable,
+        status
+            .error
+            .unwrap_or_else(|| "the engine is not running".to_owned()),
+    ))
 }
 
 /// Demo mode or a tenant, and whether the engine runs.

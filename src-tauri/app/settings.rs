@@ -479,13 +479,6 @@ pub async fn send_test_email(
     if connection != "smtp" && connection != "graph" {
         return Err(invalid("the connection is smtp or graph"));
     }
-    let host = state.engine.read().await;
-    let Some(host) = host.as_ref() else {
-        return Err(CommandError::new(
-            CommandErrorKind::Unavailable,
-            "the engine is not running",
-        ));
-    };
     let email = flowguard_email::OutgoingEmail {
         to: vec![to.clone()],
         cc: Vec::new(),
@@ -493,22 +486,22 @@ pub async fn send_test_email(
         body: "This is a test email from Flowguard: the mail connection works.".to_owned(),
         format: flowguard_email::BodyFormat::Text,
     };
-    Ok(match host.mail.send(&connection, &email).await {
-        Ok(sent) => CheckResult {
-            ok: true,
-            message: format!(
-                "Sent to {to} ({})",
-                sent.get("messageId")
-                    .or_else(|| sent.get("message_id"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("accepted")
-            ),
-        },
-        Err(error) => CheckResult {
-            ok: false,
-            message: error.to_string(),
-        },
+    crate::runs::with_engine(&state, async |host| {
+        Ok(match host.mail.send(&connection, &email).await {
+            Ok(sent) => CheckResult {
+                ok: true,
+                message: format!(
+                    "Sent to {to} ({})",
+                    sent["messageId"].as_str().unwrap_or("accepted")
+                ),
+            },
+            Err(error) => CheckResult {
+                ok: false,
+                message: error.to_string(),
+            },
+        })
     })
+    .await
 }
 
 /// Whether closing the window keeps the engine running in the tray.

@@ -858,19 +858,7 @@ async fn run_on_high_and_medium(
     // A High alert, created through the emulator's control API.
     let high = create_alert(&emulator, "High", "e2e-high-01.contoso.com").await?;
     run_now(driver, Choose::Id(&high.id)).await?;
-    expect_steps(
-        driver,
-        "High",
-        &[
-            (&flow.trigger, "succeeded"),
-            (&flow.get_alert, "succeeded"),
-            (&flow.condition, "succeeded"),
-            (&flow.isolate, "succeeded"),
-            (&flow.email_soc, "succeeded"),
-            (&flow.email_review, "skipped"),
-        ],
-    )
-    .await?;
+    expect_steps(driver, "High", &high_alert_steps(flow)).await?;
     let isolate_path = format!("/api/machines/{}/isolate", high.machine_id);
     let posts = isolations(&emulator).await?;
     ensure!(
@@ -1008,19 +996,19 @@ async fn history_lists_both_runs(
         .await?
         .click()
         .await?;
-    expect_steps(
-        driver,
-        "High (from History)",
-        &[
-            (&flow.trigger, "succeeded"),
-            (&flow.get_alert, "succeeded"),
-            (&flow.condition, "succeeded"),
-            (&flow.isolate, "succeeded"),
-            (&flow.email_soc, "succeeded"),
-            (&flow.email_review, "skipped"),
-        ],
-    )
-    .await
+    expect_steps(driver, "High (from History)", &high_alert_steps(flow)).await
+}
+
+/// How a High alert's run ends: every step on the Yes branch succeeded, the review email skipped.
+fn high_alert_steps(flow: &SeedFlow) -> [(&str, &str); 6] {
+    [
+        (&flow.trigger, "succeeded"),
+        (&flow.get_alert, "succeeded"),
+        (&flow.condition, "succeeded"),
+        (&flow.isolate, "succeeded"),
+        (&flow.email_soc, "succeeded"),
+        (&flow.email_review, "skipped"),
+    ]
 }
 
 /// Waits for the emulator's SMTP server to have received a message to the SOC with `subject`.
