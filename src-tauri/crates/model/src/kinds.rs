@@ -119,6 +119,25 @@ pub struct NodeKindSpec {
     pub outputs: Vec<OutputSpec>,
     /// The named output ports (`true`, `false` for a condition); empty for a single output.
     pub ports: Vec<String>,
+    /// How each port reads on the card, in the order of `ports` (`Yes`, `No`).
+    pub port_labels: Vec<String>,
+    /// The icon the UI draws for this kind: a name from the UI's icon set (`ui/src/icons`).
+    pub icon: String,
+    /// The one line a node card shows under its title: text in which `{input}` stands for the
+    /// node's value of that input (e.g. `To: {to}`). Empty: the card shows the description.
+    pub card_summary: String,
+    /// An extra panel the side panel shows for this kind, when it has one.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Preview>,
+}
+
+/// An extra panel of the side panel, named by a kind's spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Preview {
+    /// The rendered email (to, cc, subject, body) against the newest run or the examples.
+    Email,
 }
 
 impl NodeKindSpec {
@@ -232,6 +251,29 @@ fn kind(
         inputs,
         outputs,
         ports: ports.iter().map(|port| (*port).to_string()).collect(),
+        port_labels: Vec::new(),
+        icon: String::new(),
+        card_summary: String::new(),
+        preview: None,
+    }
+}
+
+impl NodeKindSpec {
+    /// Sets how the kind looks: its icon and its card's one-line summary.
+    fn with_port_labels(mut self, labels: &[&str]) -> Self {
+        self.port_labels = labels.iter().map(|label| (*label).to_string()).collect();
+        self
+    }
+
+    fn with_preview(mut self, preview: Preview) -> Self {
+        self.preview = Some(preview);
+        self
+    }
+
+    fn look(mut self, icon: &str, card_summary: &str) -> Self {
+        self.icon = icon.to_string();
+        self.card_summary = card_summary.to_string();
+        self
     }
 }
 
@@ -326,6 +368,7 @@ fn alert_created() -> NodeKindSpec {
         ],
         &[],
     )
+    .look("bell", "Severity {minSeverity} or higher")
 }
 
 fn schedule() -> NodeKindSpec {
@@ -380,6 +423,7 @@ fn schedule() -> NodeKindSpec {
         ],
         &[],
     )
+    .look("clock", "{cron} ({timeZone})")
 }
 
 fn manual() -> NodeKindSpec {
@@ -415,6 +459,7 @@ fn manual() -> NodeKindSpec {
         ],
         &[],
     )
+    .look("hand", "When you click Run now")
 }
 
 fn get_alert() -> NodeKindSpec {
@@ -605,6 +650,7 @@ fn get_alert() -> NodeKindSpec {
         ],
         &[],
     )
+    .look("alert", "Alert {alertId}")
 }
 
 fn condition() -> NodeKindSpec {
@@ -632,6 +678,8 @@ fn condition() -> NodeKindSpec {
         )],
         &["true", "false"],
     )
+    .with_port_labels(&["Yes", "No"])
+    .look("branch", "{expression}")
 }
 
 fn isolate_machine() -> NodeKindSpec {
@@ -693,6 +741,7 @@ fn isolate_machine() -> NodeKindSpec {
         ],
         &[],
     )
+    .look("shield", "{isolationType} isolation of {machineId}")
 }
 
 fn send_email() -> NodeKindSpec {
@@ -766,6 +815,8 @@ fn send_email() -> NodeKindSpec {
         ],
         &[],
     )
+    .with_preview(Preview::Email)
+    .look("mail", "To: {to}")
 }
 
 #[cfg(test)]
@@ -798,6 +849,14 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_kind_has_an_icon_and_a_label_per_port() {
+        for spec in REGISTRY.iter() {
+            assert!(!spec.icon.is_empty(), "{} has no icon", spec.kind);
+            assert_eq!(spec.ports.len(), spec.port_labels.len(), "{}", spec.kind);
         }
     }
 

@@ -21,7 +21,8 @@ pub use flow::{
 };
 pub use graph::{AvailableOutput, available_outputs};
 pub use kinds::{
-    Category, FieldSchema, FieldType, NodeKindSpec, OutputSpec, ValueType, node_kind, node_kinds,
+    Category, FieldSchema, FieldType, NodeKindSpec, OutputSpec, Preview, ValueType, node_kind,
+    node_kinds,
 };
 pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
 pub use templates::TemplateInfo;

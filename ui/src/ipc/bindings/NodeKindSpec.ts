@@ -2,6 +2,7 @@
 import type { Category } from "./Category";
 import type { FieldSchema } from "./FieldSchema";
 import type { OutputSpec } from "./OutputSpec";
+import type { Preview } from "./Preview";
 
 /**
  * Everything about one node kind.
@@ -19,4 +20,21 @@ changesTenant: boolean, inputs: Array<FieldSchema>, outputs: Array<OutputSpec>,
 /**
  * The named output ports (`true`, `false` for a condition); empty for a single output.
  */
-ports: Array<string>, };
+ports: Array<string>, 
+/**
+ * How each port reads on the card, in the order of `ports` (`Yes`, `No`).
+ */
+portLabels: Array<string>, 
+/**
+ * The icon the UI draws for this kind: a name from the UI's icon set (`ui/src/icons`).
+ */
+icon: string, 
+/**
+ * The one line a node card shows under its title: text in which `{input}` stands for the
+ * node's value of that input (e.g. `To: {to}`). Empty: the card shows the description.
+ */
+cardSummary: string, 
+/**
+ * An extra panel the side panel shows for this kind, when it has one.
+ */
+preview?: Preview, };
