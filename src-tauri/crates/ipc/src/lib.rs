@@ -13,6 +13,9 @@ use ts_rs::TS;
 
 pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
 
+mod error;
+pub use error::{CommandError, CommandErrorKind};
+
 /// Facts about the running app, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -25,40 +28,6 @@ pub struct AppInfo {
     pub data_directory: String,
     /// The folder with the rolling log files.
     pub log_directory: String,
-}
-
-/// What every command returns when it fails: a stable kind the UI can branch on, and a message
-/// a person can read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
-#[error("{message}")]
-pub struct CommandError {
-    pub kind: CommandErrorKind,
-    pub message: String,
-}
-
-/// The families of command failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum CommandErrorKind {
-    /// The UI sent something the command refuses (a bad id, an invalid flow, …).
-    InvalidInput,
-    /// The thing asked for does not exist.
-    NotFound,
-    /// The thing exists already (importing a flow whose id is taken).
-    Conflict,
-    /// The engine is not running or not reachable (another executor holds the database).
-    Unavailable,
-    /// The database, a connector or the file system failed.
-    Internal,
-}
-
-impl CommandError {
-    pub fn new(kind: CommandErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
-    }
 }
 
 /// What validating a flow found: every diagnostic, and whether any is an error (an invalid flow
