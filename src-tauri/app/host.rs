@@ -15,12 +15,12 @@ use tokio::sync::RwLock;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use flowguard_commands::setup::{Connections, Environment, Mode, connect};
 use flowguard_engine::events::RunEvent;
 use flowguard_engine::lock::ExecutorLock;
 use flowguard_engine::mail::MailConnections;
 use flowguard_engine::service::{Engine, EngineConfig};
-use flowguard_engine::setup::{Connections, Environment, Mode, connect};
-use flowguard_ipc::{EngineMode, EngineStatus, RunEventView};
+use flowguard_ipc::{EngineMode, EngineStatus};
 use flowguard_secrets::SecretStore;
 use flowguard_store::Store;
 
@@ -244,63 +244,6 @@ impl EngineHost {
     }
 }
 
-/// The UI's shape of an engine event.
-pub fn event_view(event: RunEvent) -> RunEventView {
-    match event {
-        RunEvent::RunStarted {
-            run_id,
-            flow_id,
-            dry_run,
-        } => RunEventView::RunStarted {
-            run_id,
-            flow_id,
-            dry_run,
-        },
-        RunEvent::StepStarted {
-            run_id,
-            step_id,
-            attempt,
-        } => RunEventView::StepStarted {
-            run_id,
-            step_id,
-            attempt,
-        },
-        RunEvent::StepRetrying {
-            run_id,
-            step_id,
-            attempt,
-            delay_ms,
-            error,
-        } => RunEventView::StepRetrying {
-            run_id,
-            step_id,
-            attempt,
-            delay_ms,
-            error,
-        },
-        RunEvent::StepFinished {
-            run_id,
-            step_id,
-            status,
-            duration_ms,
-        } => RunEventView::StepFinished {
-            run_id,
-            step_id,
-            status,
-            duration_ms,
-        },
-        RunEvent::RunFinished {
-            run_id,
-            flow_id,
-            status,
-        } => RunEventView::RunFinished {
-            run_id,
-            flow_id,
-            status,
-        },
-    }
-}
-
 /// Forwards every engine event to the UI; a failed or interrupted run raises a notification.
 async fn forward_events(app: AppHandle, engine: Arc<Engine>) {
     use tokio::sync::broadcast::error::RecvError;
@@ -324,7 +267,7 @@ async fn forward_events(app: AppHandle, engine: Arc<Engine>) {
         {
             notify_failure(&app, engine.store(), run_id, flow_id, status);
         }
-        if let Err(error) = app.emit("run-event", event_view(event)) {
+        if let Err(error) = app.emit("run-event", &event) {
             tracing::debug!(%error, "cannot emit a run event");
         }
     }

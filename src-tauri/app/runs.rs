@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use flowguard_commands::setup::Mode;
 use flowguard_engine::service::sample_trigger;
-use flowguard_engine::setup::Mode;
 use flowguard_ipc::{
     AlertChoice, CommandError, CommandErrorKind, EmailPreview, EngineStatus, Flow, RunDetail,
     RunListItem, RunRequest, StepRunView, TriggerChoice,
@@ -39,7 +39,6 @@ const RUN_STATUSES: [&str; 6] = [
     "cancelled",
     "interrupted",
 ];
-const SEVERITIES: [&str; 4] = ["Informational", "Low", "Medium", "High"];
 
 fn internal(message: impl std::fmt::Display) -> CommandError {
     CommandError::new(CommandErrorKind::Internal, message.to_string())
@@ -215,19 +214,6 @@ pub async fn run_flow(
     .await
 }
 
-fn alert_choice(alert: &Value) -> AlertChoice {
-    let text = |name: &str| alert[name].as_str().map(str::to_owned);
-    AlertChoice {
-        id: text("id").unwrap_or_default(),
-        title: text("title").unwrap_or_default(),
-        severity: text("severity").unwrap_or_default(),
-        status: text("status").unwrap_or_default(),
-        machine_id: text("machineId"),
-        computer_dns_name: text("computerDnsName"),
-        created_at: text("alertCreationTime"),
-    }
-}
-
 /// The tenant's (or the emulator's) newest alerts, for the Run now dialog.
 #[tauri::command]
 pub async fn list_alerts(
@@ -247,7 +233,7 @@ pub async fn list_alerts(
             .iter()
             .rev()
             .take(ALERT_CHOICES)
-            .map(alert_choice)
+            .map(flowguard_commands::demo::alert_choice)
             .collect())
     })
     .await
@@ -260,31 +246,12 @@ pub async fn simulate_alert(
     state: tauri::State<'_, AppState>,
     severity: String,
 ) -> Result<AlertChoice, CommandError> {
-    let Some(severity) = SEVERITIES.iter().find(|known| **known == severity) else {
-        return Err(invalid(format!(
-            "the severity {severity:?} is not one of {}",
-            SEVERITIES.join(", ")
-        )));
-    };
     with_engine(&state, async |host| {
-        let Mode::Demo(emulator) = &host.mode else {
-            return Err(invalid(
-                "Simulate alert works in demo mode only: a real tenant is connected",
-            ));
+        let emulator = match &host.mode {
+            Mode::Demo(emulator) => Some(emulator),
+            Mode::Tenant { .. } => None,
         };
-        let title = match *severity {
-            "High" => "Ransomware behavior detected on the endpoint",
-            "Medium" => "Suspicious PowerShell command line",
-            "Low" => "Unwanted software detected",
-            _ => "A process reached out to a rare domain",
-        };
-        let alert = emulator.create_alert(json!({
-            "severity": severity,
-            "title": title,
-            "category": "Execution",
-        }));
-        tracing::info!(alert = %alert["id"], %severity, "simulated an alert in the demo emulator");
-        Ok(alert_choice(&alert))
+        flowguard_commands::demo::simulate_alert(emulator, &severity)
     })
     .await
 }

@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use flowguard_commands::setup::{DEFENDER_CONNECTION, GRAPH_CONNECTION, SMTP_CONNECTION};
 use flowguard_defender::{Cloud, DefenderClient, DefenderConfig, Region, Secret};
 use flowguard_engine::connectors::Mailer;
-use flowguard_engine::setup::{DEFENDER_CONNECTION, GRAPH_CONNECTION, SMTP_CONNECTION};
 use flowguard_ipc::{
     CheckResult, CommandError, CommandErrorKind, DefenderSettings, DefenderSettingsInput,
     MailSettings, SettingsView, SmtpSettingsInput, SmtpSettingsView,

@@ -5,3 +5,6 @@
 //!
 //! One module per group of commands; each function takes the store or the engine it needs and
 //! returns the IPC types of `flowguard-ipc` or a [`flowguard_ipc::CommandError`].
+
+pub mod demo;
+pub mod setup;

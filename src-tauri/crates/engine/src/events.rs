@@ -6,13 +6,21 @@
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+use ts_rs::TS;
 
 /// How many events a slow listener may lag behind before it loses some.
 pub const EVENT_BUFFER: usize = 4096;
 
-/// One thing that happened to a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// One thing that happened to a run. This is also the shape the UI receives as the `run-event`
+/// event (its TypeScript type, `RunEventView`, is generated from this enum): a `type` tag in
+/// snake case and camel-case fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[ts(rename = "RunEventView")]
 pub enum RunEvent {
     RunStarted {
         run_id: String,
@@ -126,5 +134,8 @@ mod tests {
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["type"], "step_started");
         assert_eq!(json["attempt"], 2);
+        // The UI's field names.
+        assert_eq!(json["runId"], "r");
+        assert_eq!(json["stepId"], "isolate");
     }
 }

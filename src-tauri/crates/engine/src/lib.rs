@@ -16,5 +16,4 @@ pub mod retry;
 pub mod run;
 pub mod schedule;
 pub mod service;
-pub mod setup;
 pub mod sqlite;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use flowguard_engine::events::RunEvent;
 pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
 
 mod error;
@@ -226,53 +227,6 @@ pub struct RunDetail {
     pub flow: Option<Flow>,
 }
 
-/// A live event from the engine, emitted to the UI as the `run-event` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RunEventView {
-    RunStarted {
-        #[serde(rename = "runId")]
-        run_id: String,
-        #[serde(rename = "flowId")]
-        flow_id: String,
-        #[serde(rename = "dryRun")]
-        dry_run: bool,
-    },
-    StepStarted {
-        #[serde(rename = "runId")]
-        run_id: String,
-        #[serde(rename = "stepId")]
-        step_id: String,
-        attempt: u32,
-    },
-    StepRetrying {
-        #[serde(rename = "runId")]
-        run_id: String,
-        #[serde(rename = "stepId")]
-        step_id: String,
-        attempt: u32,
-        #[serde(rename = "delayMs")]
-        delay_ms: u64,
-        error: String,
-    },
-    StepFinished {
-        #[serde(rename = "runId")]
-        run_id: String,
-        #[serde(rename = "stepId")]
-        step_id: String,
-        status: String,
-        #[serde(rename = "durationMs")]
-        duration_ms: u64,
-    },
-    RunFinished {
-        #[serde(rename = "runId")]
-        run_id: String,
-        #[serde(rename = "flowId")]
-        flow_id: String,
-        status: String,
-    },
-}
-
 /// The Defender connection as Settings shows it (the secret is never sent back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -417,7 +371,8 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
     RunListItem::export_all(&config)?;
     StepRunView::export_all(&config)?;
     RunDetail::export_all(&config)?;
-    RunEventView::export_all(&config)?;
+    // The engine's own event, exported as `RunEventView` (the name the UI knows).
+    RunEvent::export_all(&config)?;
     DefenderSettings::export_all(&config)?;
     DefenderSettingsInput::export_all(&config)?;
     SmtpSettingsView::export_all(&config)?;

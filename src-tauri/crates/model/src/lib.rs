@@ -5,7 +5,6 @@
 //! is and whether it is valid. Start with [`parse_and_validate`]; the node kinds live in
 //! [`kinds`], dynamic content in [`expr`], the built-in flows in [`templates`].
 
-pub mod condition;
 pub mod expr;
 pub mod flow;
 pub mod graph;
@@ -14,7 +13,6 @@ pub mod parse;
 pub mod templates;
 pub mod validate;
 
-pub use condition::{ConditionOperator, ConditionRule};
 pub use expr::ExprError;
 pub use flow::{
     CURRENT_SCHEMA, Edge, Flow, Port, Position, Step, TRIGGER_ID, Trigger, canonical_json,

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use flowguard_commands::setup::{Connections, Environment, Mode, connect};
 use flowguard_engine::events::EventBus;
 use flowguard_engine::service::{Engine, EngineConfig};
-use flowguard_engine::setup::{Connections, Environment, Mode, connect};
 use flowguard_store::Store;
 
 use crate::Cli;

@@ -1,4 +1,5 @@
-//! Where the engine's connections come from, shared by the app, the CLI and the daemon.
+//! Where the engine's connections come from, shared by the app, the CLI and the daemon (it
+//! lives here, not in the engine, so that the engine does not depend on the emulator).
 //!
 //! Each connection is taken from, in order: the environment (`FLOWGUARD_TENANT_ID`,
 //! `FLOWGUARD_CLIENT_ID`, `FLOWGUARD_CLIENT_SECRET`, `FLOWGUARD_API_URL`, `FLOWGUARD_LOGIN_URL`;
@@ -10,12 +11,11 @@ use std::sync::Arc;
 
 use flowguard_defender::{Cloud, DefenderClient, DefenderConfig, Secret};
 use flowguard_email::{SmtpMailer, SmtpSettings};
-use flowguard_emulator::{Emulator, EmulatorConfig, EmulatorHandle};
+use flowguard_emulator::EmulatorHandle;
+use flowguard_engine::live::LiveDefender;
+use flowguard_engine::mail::MailConnections;
 use flowguard_secrets::{SecretKey, SecretStore};
 use flowguard_store::Store;
-
-use crate::live::LiveDefender;
-use crate::mail::MailConnections;
 
 /// The id of the saved Defender connection.
 pub const DEFENDER_CONNECTION: &str = "defender:default";
@@ -212,20 +212,8 @@ pub async fn connect(
             config,
         ),
         None => {
-            let handle = Emulator::start(EmulatorConfig::default()).await?;
-            // The sample alert (Run now's "Sample alert") exists in the demo tenant, machine
-            // included, so a run on it works end to end instead of failing with a 404.
-            handle.create_alert(&crate::service::sample_trigger()["alert"]);
-            let cloud = Cloud::Custom {
-                login_base: handle.base_url(),
-                api_base: handle.base_url(),
-            };
-            let config = DefenderConfig::new(
-                &cloud,
-                handle.tenant_id(),
-                handle.client_id(),
-                Secret::new(handle.client_secret()),
-            );
+            let handle = crate::demo::start().await?;
+            let config = crate::demo::defender_config(&handle);
             (Mode::Demo(handle), config)
         }
     };
