@@ -1,5 +1,5 @@
-//! The commands the UI may invoke. Each is granted to the main window by name in
-//! `tauri.conf.json`; anything not listed in `build.rs` and there cannot be called.
+//! The commands the UI may invoke. Each is declared in `command_list.rs` and granted to the main
+//! window by name in `tauri.conf.json`; anything not declared and granted cannot be called.
 
 #![allow(
     clippy::needless_pass_by_value,
@@ -8,8 +8,7 @@
 
 use flowguard_ipc::{
     AppInfo, AvailableOutput, CommandError, CommandErrorKind, Diagnostic, Flow, FlowSummary,
-    FlowVersion, NodeKindSpec, RunBrief, SaveResult, StoredFlowView, TemplateInfo,
-    ValidationReport,
+    NodeKindSpec, RunBrief, SaveResult, StoredFlowView, TemplateInfo,
 };
 use flowguard_model::{Position, Severity, TRIGGER_ID, Trigger};
 use flowguard_store::{Store, StoreError};
@@ -34,15 +33,6 @@ pub fn node_kinds() -> Vec<NodeKindSpec> {
     flowguard_model::node_kinds()
 }
 
-/// Parses a flow document as the UI holds it and returns every problem in it. A document that
-/// does not even parse comes back as an `invalid_input` error naming the place.
-#[tauri::command]
-pub fn validate_flow(document: String) -> Result<ValidationReport, CommandError> {
-    let (_, diagnostics) = flowguard_model::parse_and_validate(document.as_bytes())
-        .map_err(|error| CommandError::new(CommandErrorKind::InvalidInput, error.to_string()))?;
-    Ok(ValidationReport::new(diagnostics))
-}
-
 /// The outputs a node may reference: those of the trigger and of the steps upstream of it.
 #[tauri::command]
 pub fn available_outputs(flow: Flow, node_id: String) -> Vec<AvailableOutput> {
@@ -53,17 +43,6 @@ pub fn available_outputs(flow: Flow, node_id: String) -> Vec<AvailableOutput> {
 #[tauri::command]
 pub fn list_templates() -> Vec<TemplateInfo> {
     flowguard_model::templates::list()
-}
-
-/// One built-in template as a flow document.
-#[tauri::command]
-pub fn get_template(name: String) -> Result<Flow, CommandError> {
-    flowguard_model::templates::get(&name).ok_or_else(|| {
-        CommandError::new(
-            CommandErrorKind::NotFound,
-            format!("there is no template called {name:?}"),
-        )
-    })
 }
 
 // ---- Flows: the sidebar and the editor's autosave ----
@@ -384,24 +363,6 @@ pub fn set_flow_enabled(
     enabled: bool,
 ) -> Result<(), CommandError> {
     set_enabled(&state.store, &id, enabled)
-}
-
-/// Every saved version of a flow, oldest first.
-#[tauri::command]
-pub fn flow_history(
-    state: tauri::State<'_, AppState>,
-    id: String,
-) -> Result<Vec<FlowVersion>, CommandError> {
-    validate::id("flow id", &id)?;
-    let versions = state.store.flow_history(&id).map_err(store_error)?;
-    Ok(versions
-        .into_iter()
-        .map(|v| FlowVersion {
-            version: v.version,
-            saved_at: v.saved_at,
-            content_hash: v.content_hash,
-        })
-        .collect())
 }
 
 #[cfg(test)]

@@ -4,6 +4,10 @@
 //! maps the result to an IPC type from `flowguard-ipc`; no business logic lives here, so the CLI,
 //! the daemon and the tests exercise the same code as the app.
 
+#[macro_use]
+mod command_list;
+#[cfg(test)]
+mod command_registry;
 mod commands;
 mod files;
 mod host;
@@ -16,6 +20,13 @@ mod validate;
 use tauri::Manager;
 
 use state::AppState;
+
+/// Tauri's handler for the commands of [`command_list`].
+macro_rules! command_handler {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
 
 /// Starts the desktop app.
 pub fn run() {
@@ -74,43 +85,7 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(tray::on_window_event)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::node_kinds,
-            commands::validate_flow,
-            commands::available_outputs,
-            commands::list_templates,
-            commands::get_template,
-            commands::list_flows,
-            commands::get_flow,
-            commands::save_flow,
-            commands::create_flow,
-            commands::duplicate_flow,
-            commands::rename_flow,
-            commands::delete_flow,
-            commands::set_flow_enabled,
-            commands::flow_history,
-            runs::engine_status,
-            runs::run_flow,
-            runs::list_alerts,
-            runs::simulate_alert,
-            runs::list_runs,
-            runs::get_run,
-            runs::rerun_run,
-            runs::cancel_run,
-            runs::preview_email,
-            settings::get_settings,
-            settings::save_defender_settings,
-            settings::test_defender_connection,
-            settings::clear_defender_settings,
-            settings::save_smtp_settings,
-            settings::save_graph_settings,
-            settings::send_test_email,
-            settings::set_close_to_tray,
-            files::export_flow,
-            files::pick_flow_file,
-            files::import_flow_file,
-        ])
+        .invoke_handler(app_commands!(command_handler))
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,

@@ -99,10 +99,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const ipc = {
   appInfo: () => call<AppInfo>("app_info"),
   nodeKinds: () => call<NodeKindSpec[]>("node_kinds"),
-  validateFlow: (flow: Flow) => call<ValidationReport>("validate_flow", { document: JSON.stringify(flow) }),
   availableOutputs: (flow: Flow, nodeId: string) => call<AvailableOutput[]>("available_outputs", { flow, nodeId }),
   listTemplates: () => call<TemplateInfo[]>("list_templates"),
-  getTemplate: (name: string) => call<Flow>("get_template", { name }),
   listFlows: () => call<FlowSummary[]>("list_flows"),
   getFlow: (id: string) => call<StoredFlowView>("get_flow", { id }),
   saveFlow: (flow: Flow) => call<SaveResult>("save_flow", { flow }),
@@ -111,7 +109,6 @@ export const ipc = {
   renameFlow: (id: string, name: string) => call<SaveResult>("rename_flow", { id, name }),
   deleteFlow: (id: string) => call<Flow>("delete_flow", { id }),
   setFlowEnabled: (id: string, enabled: boolean) => call<null>("set_flow_enabled", { id, enabled }),
-  flowHistory: (id: string) => call<FlowVersion[]>("flow_history", { id }),
 
   // The engine: runs, history, demo mode.
   engineStatus: () => call<EngineStatus>("engine_status"),
