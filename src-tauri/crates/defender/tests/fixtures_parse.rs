@@ -1,4 +1,4 @@
-//! Every response Microsoft publishes (copied byte-identical from `shared/fixtures/defender`)
+//! Every response Microsoft publishes (copied byte-identical into `tests/fixtures/`)
 //! parses into our entities, serializes back to the documented names, and the request fixtures
 //! match what we send.
 
@@ -143,16 +143,32 @@ fn request_fixtures_match_our_bodies() {
 }
 
 #[test]
-fn fixtures_are_byte_identical_to_the_shared_copies_when_present() {
-    let shared = std::path::Path::new("/work/shared/fixtures/defender");
-    if !shared.is_dir() {
-        return; // The shared folder only exists on the development machine.
-    }
+fn every_fixture_is_read_by_a_test_and_every_test_fixture_exists() {
+    // The fixtures are the crate's own copies (see tests/fixtures/README.md); a test never
+    // reads a path outside the repository.
     let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let source = include_str!("fixtures_parse.rs");
+    let mut names = Vec::new();
     for entry in std::fs::read_dir(&local).unwrap() {
-        let name = entry.unwrap().file_name();
-        let ours = std::fs::read(local.join(&name)).unwrap();
-        let theirs = std::fs::read(shared.join(&name)).unwrap();
-        assert_eq!(ours, theirs, "{name:?} differs from the shared fixture");
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") {
+            assert!(
+                source.contains(&format!("\"{name}\"")),
+                "tests/fixtures/{name} is not read by any test"
+            );
+            serde_json::from_str::<Value>(&fixture(&name))
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+            names.push(name);
+        }
+    }
+    assert!(names.len() >= 9, "the fixtures are missing: {names:?}");
+    for quoted in source.split("fixture(\"").skip(1) {
+        let name = quoted.split('"').next().unwrap();
+        if name.ends_with(".json") {
+            assert!(
+                local.join(name).is_file(),
+                "tests/fixtures/{name} is missing"
+            );
+        }
     }
 }
