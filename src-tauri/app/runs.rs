@@ -6,10 +6,7 @@
     reason = "Tauri hands every command its state and arguments by value"
 )]
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
 
 use flowguard_commands::setup::Mode;
 use flowguard_engine::service::sample_trigger;
@@ -40,28 +37,6 @@ const RUN_STATUSES: [&str; 6] = [
     "interrupted",
 ];
 
-fn internal(message: impl std::fmt::Display) -> CommandError {
-    CommandError::new(CommandErrorKind::Internal, message.to_string())
-}
-
-fn invalid(message: impl Into<String>) -> CommandError {
-    CommandError::new(CommandErrorKind::InvalidInput, message)
-}
-
-fn store_error(error: flowguard_store::StoreError) -> CommandError {
-    match error {
-        flowguard_store::StoreError::RunNotFound(id) => CommandError::new(
-            CommandErrorKind::NotFound,
-            format!("there is no run {id:?}"),
-        ),
-        flowguard_store::StoreError::FlowNotFound(id) => CommandError::new(
-            CommandErrorKind::NotFound,
-            format!("there is no flow {id:?}"),
-        ),
-        other => internal(other),
-    }
-}
-
 /// The running engine, or why there is none.
 pub(crate) async fn with_engine<T>(
     state: &AppState,
@@ -76,8 +51,7 @@ pub(crate) async fn with_engine<T>(
     // The read guard is gone: `status` takes its own (a second read while a restart waits for
     // the write lock would deadlock).
     let status = state.engine.status().await;
-    Err(CommandError::new(
-        CommandErrorKind::Unavailable,
+    Err(CommandError::unavailable(
         status
             .error
             .unwrap_or_else(|| "the engine is not running".to_owned()),
@@ -163,23 +137,19 @@ pub async fn run_flow(
     request: RunRequest,
 ) -> Result<String, CommandError> {
     validate::id("flow id", &request.flow_id)?;
-    let stored = state
-        .store
-        .get_flow(&request.flow_id)
-        .map_err(store_error)?
-        .ok_or_else(|| {
-            CommandError::new(
-                CommandErrorKind::NotFound,
-                format!("there is no flow {:?}", request.flow_id),
-            )
-        })?;
+    let stored = state.store.get_flow(&request.flow_id)?.ok_or_else(|| {
+        CommandError::new(
+            CommandErrorKind::NotFound,
+            format!("there is no flow {:?}", request.flow_id),
+        )
+    })?;
     let errors: Vec<String> = flowguard_model::validate(&stored.flow)
         .into_iter()
         .filter(flowguard_model::Diagnostic::is_error)
         .map(|diagnostic| diagnostic.to_string())
         .collect();
     if !errors.is_empty() {
-        return Err(invalid(format!(
+        return Err(CommandError::invalid(format!(
             "the flow has {} problem(s) to fix before it can run: {}",
             errors.len(),
             errors.join("; ")
@@ -207,7 +177,7 @@ pub async fn run_flow(
         let run_id = host
             .engine
             .enqueue(&request.flow_id, trigger, request.dry_run)
-            .map_err(internal)?;
+            .map_err(CommandError::internal)?;
         tracing::info!(%run_id, flow = %request.flow_id, dry_run = request.dry_run, "Run now");
         Ok(run_id)
     })
@@ -228,7 +198,7 @@ pub async fn list_alerts(
             .defender()
             .alerts_created_since(&since)
             .await
-            .map_err(|error| internal(format!("cannot list alerts: {error}")))?;
+            .map_err(|error| CommandError::internal(format!("cannot list alerts: {error}")))?;
         Ok(alerts
             .iter()
             .rev()
@@ -268,7 +238,7 @@ pub fn list_runs(
     if let Some(status) = &status
         && !RUN_STATUSES.contains(&status.as_str())
     {
-        return Err(invalid(format!(
+        return Err(CommandError::invalid(format!(
             "the run status {status:?} is not one of {}",
             RUN_STATUSES.join(", ")
         )));
@@ -276,14 +246,11 @@ pub fn list_runs(
     let limit = limit
         .map_or(100, |limit| limit as usize)
         .min(MAX_RUNS_LISTED);
-    let runs = state
-        .store
-        .list_runs(&RunFilter {
-            flow_id: Some(flow_id),
-            status,
-            limit: Some(limit),
-        })
-        .map_err(store_error)?;
+    let runs = state.store.list_runs(&RunFilter {
+        flow_id: Some(flow_id),
+        status,
+        limit: Some(limit),
+    })?;
     Ok(runs.into_iter().map(list_item).collect())
 }
 
@@ -294,7 +261,7 @@ pub fn get_run(
     run_id: String,
 ) -> Result<RunDetail, CommandError> {
     validate::run_id(&run_id)?;
-    let run = state.store.get_run(&run_id).map_err(store_error)?;
+    let run = state.store.get_run(&run_id)?;
     Ok(run_detail(&state.store, run))
 }
 
@@ -307,25 +274,25 @@ pub async fn rerun_run(
     from_failed_step: bool,
 ) -> Result<String, CommandError> {
     validate::run_id(&run_id)?;
-    let run = state.store.get_run(&run_id).map_err(store_error)?;
+    let run = state.store.get_run(&run_id)?;
     if !matches!(
         run.status.as_str(),
         "succeeded" | "failed" | "cancelled" | "interrupted"
     ) {
-        return Err(invalid(format!(
+        return Err(CommandError::invalid(format!(
             "run {run_id} is {}; it can run again once it has finished",
             run.status
         )));
     }
     if from_failed_step && !run.steps.iter().any(|step| step.status == "failed") {
-        return Err(invalid(format!(
+        return Err(CommandError::invalid(format!(
             "run {run_id} has no failed step to start from"
         )));
     }
     with_engine(&state, async |host| {
         host.engine
             .rerun(&run_id, from_failed_step)
-            .map_err(internal)
+            .map_err(CommandError::internal)
     })
     .await
 }
@@ -340,60 +307,6 @@ pub async fn cancel_run(
     with_engine(&state, async |host| Ok(host.engine.cancel(&run_id))).await
 }
 
-/// The data a preview renders against: the flow's newest run that got past the trigger, or a
-/// sample alert with plausible step outputs.
-fn preview_context(store: &Store, flow: &Flow) -> (Value, String) {
-    let newest = store
-        .list_runs(&RunFilter {
-            flow_id: Some(flow.id.clone()),
-            status: None,
-            limit: Some(20),
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .find(|run| run.status != "queued");
-    if let Some(run) = newest.and_then(|summary| store.get_run(&summary.id).ok()) {
-        let steps: BTreeMap<String, Value> = run
-            .steps
-            .iter()
-            .filter_map(|step| Some((step.step_id.clone(), step.output.clone()?)))
-            .collect();
-        let context = flowguard_engine::resolve::context(&run.trigger_payload, &steps);
-        return (context, format!("the run of {}", run.created_at));
-    }
-    let trigger = sample_trigger();
-    let kinds = flowguard_model::node_kinds();
-    let steps: BTreeMap<String, Value> = flow
-        .steps
-        .iter()
-        .map(|step| {
-            // Each kind's outputs with their documented examples; Get Alert returns the sample
-            // alert itself, as the engine does when the trigger has just fetched it.
-            let mut output: serde_json::Map<String, Value> = kinds
-                .iter()
-                .find(|spec| spec.kind == step.kind)
-                .map(|spec| {
-                    spec.outputs
-                        .iter()
-                        .map(|out| (out.name.clone(), out.example.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if step.kind == "get_alert"
-                && let Value::Object(alert) = &trigger["alert"]
-            {
-                output.extend(alert.clone());
-                output.insert("retrievedFrom".to_owned(), json!("trigger"));
-            }
-            (step.id.clone(), Value::Object(output))
-        })
-        .collect();
-    (
-        flowguard_engine::resolve::context(&trigger, &steps),
-        "a sample alert".to_owned(),
-    )
-}
-
 /// Renders a Send Email step's fields against the flow's newest run (or a sample alert), as the
 /// engine would when it sends.
 #[tauri::command]
@@ -404,167 +317,12 @@ pub fn preview_email(
 ) -> Result<EmailPreview, CommandError> {
     crate::commands::check_flow(&flow)?;
     validate::id("node id", &node_id)?;
-    render_preview(&state.store, &flow, &node_id)
-}
-
-/// [`preview_email`] without Tauri.
-pub fn render_preview(
-    store: &Store,
-    flow: &Flow,
-    node_id: &str,
-) -> Result<EmailPreview, CommandError> {
-    let step = flow
-        .steps
-        .iter()
-        .find(|step| step.id == node_id)
-        .ok_or_else(|| invalid(format!("the flow has no step {node_id:?}")))?;
-    if step.kind != "send_email" {
-        return Err(invalid(format!(
-            "step {node_id:?} is a {} step, not Send Email",
-            step.kind
-        )));
-    }
-    let spec = flowguard_model::node_kinds()
-        .into_iter()
-        .find(|spec| spec.kind == "send_email")
-        .ok_or_else(|| internal("the Send Email kind is missing"))?;
-    let (context, source) = preview_context(store, flow);
-    let mut errors = Vec::new();
-    let mut field = |name: &str| -> Value {
-        let single = flowguard_model::kinds::NodeKindSpec {
-            inputs: spec
-                .inputs
-                .iter()
-                .filter(|input| input.name == name)
-                .cloned()
-                .collect(),
-            ..spec.clone()
-        };
-        let mut inputs = step.inputs.clone();
-        inputs.retain(|key, _| key == name || key == "bodyFormat");
-        match flowguard_engine::resolve::resolve_inputs(&single, &inputs, &context) {
-            Ok(mut resolved) => resolved.remove(name).unwrap_or(Value::Null),
-            Err(error) => {
-                errors.push(error.to_string());
-                Value::Null
-            }
-        }
-    };
-    let list = |value: Value| -> String {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-            Value::String(text) => text,
-            _ => String::new(),
-        }
-    };
-    let to = list(field("to"));
-    let cc = list(field("cc"));
-    let subject = list(field("subject"));
-    let body = list(field("body"));
-    let html = step.inputs.get("bodyFormat").and_then(Value::as_str) == Some("html");
-    Ok(EmailPreview {
-        to,
-        cc,
-        subject,
-        body,
-        html,
-        source,
-        errors,
-    })
+    flowguard_commands::preview::email(&state.store, &flow, &node_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flowguard_store::runs::NewRun;
-
-    fn seed() -> Flow {
-        flowguard_model::templates::get("isolate-high-severity").unwrap()
-    }
-
-    fn email_step(flow: &Flow) -> String {
-        flow.steps
-            .iter()
-            .find(|step| step.kind == "send_email")
-            .unwrap()
-            .id
-            .clone()
-    }
-
-    #[test]
-    fn the_preview_renders_the_seed_email_against_a_sample_alert() {
-        let store = Store::open_in_memory().unwrap();
-        let flow = seed();
-        let preview = render_preview(&store, &flow, &email_step(&flow)).unwrap();
-        assert_eq!(preview.source, "a sample alert");
-        assert!(preview.errors.is_empty(), "{:?}", preview.errors);
-        assert!(
-            preview
-                .subject
-                .contains("Suspicious PowerShell command line (sample)")
-                || preview
-                    .body
-                    .contains("Suspicious PowerShell command line (sample)"),
-            "{preview:?}"
-        );
-        assert!(!preview.to.is_empty());
-    }
-
-    #[test]
-    fn the_preview_uses_the_newest_run_and_names_bad_templates() {
-        let store = Store::open_in_memory().unwrap();
-        let mut flow = seed();
-        store.save_flow(&flow).unwrap();
-        let mut alert = sample_trigger();
-        alert["title"] = json!("Ransomware on pc-7");
-        alert["alert"]["title"] = json!("Ransomware on pc-7");
-        let run_id = store
-            .create_run(&NewRun {
-                flow_id: flow.id.clone(),
-                flow_version: 1,
-                trigger_kind: "alert_created".into(),
-                trigger_payload: alert.clone(),
-                dry_run: false,
-                rerun_of: None,
-            })
-            .unwrap();
-        store.mark_run_started(&run_id).unwrap();
-        let id = email_step(&flow);
-        let with_run = render_preview(&store, &flow, &id);
-        // Steps before the email have no recorded output in this run: their references fail
-        // and are named, and whatever uses the trigger renders from the run.
-        let with_run = with_run.unwrap();
-        assert!(
-            with_run.source.starts_with("the run of"),
-            "{}",
-            with_run.source
-        );
-        let step = flow.steps.iter_mut().find(|s| s.id == id).unwrap();
-        step.inputs
-            .insert("subject".into(), json!("{{ trigger.title }} {{ nope.x }}"));
-        let broken = render_preview(&store, &flow, &id).unwrap();
-        assert!(
-            broken
-                .errors
-                .iter()
-                .any(|e| e.starts_with("input subject:")),
-            "{:?}",
-            broken.errors
-        );
-    }
-
-    #[test]
-    fn the_preview_refuses_a_step_that_is_not_an_email() {
-        let store = Store::open_in_memory().unwrap();
-        let flow = seed();
-        let other = flow.steps.iter().find(|s| s.kind != "send_email").unwrap();
-        let error = render_preview(&store, &flow, &other.id).unwrap_err();
-        assert_eq!(error.kind, CommandErrorKind::InvalidInput);
-    }
 
     #[test]
     fn durations_come_from_start_and_end() {

@@ -7,4 +7,5 @@
 //! returns the IPC types of `flowguard-ipc` or a [`flowguard_ipc::CommandError`].
 
 pub mod demo;
+pub mod preview;
 pub mod setup;
