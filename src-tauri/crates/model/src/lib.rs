@@ -6,6 +6,7 @@
 //! [`kinds`], dynamic content in [`expr`], the built-in flows in [`templates`].
 
 pub mod condition;
+pub mod diff;
 pub mod expr;
 pub mod flow;
 pub mod graph;
