@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use flowguard_model::diff::FlowDiff;
-pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
+pub use flowguard_model::{
+    AvailableOutput, Diagnostic, Flow, NodeKindSpec, RunSource, TemplateInfo,
+};
 
 /// Facts about the running app, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -262,22 +264,6 @@ pub struct AlertChoice {
     pub machine_id: Option<String>,
     pub computer_dns_name: Option<String>,
     pub created_at: Option<String>,
-}
-
-/// Why a run exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RunSource {
-    /// Run now.
-    Manual,
-    /// The alert poller: a new alert matched the flow's trigger.
-    Alert,
-    /// The scheduler: a schedule tick.
-    Schedule,
-    /// Run again (from the start or from the failed step).
-    Rerun,
-    /// Enable with "also handle these": an alert from while the flow was off.
-    Backlog,
 }
 
 /// A change a run made in the tenant: a step of a tenant-changing kind that succeeded for real.
