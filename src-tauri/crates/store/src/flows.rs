@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use flowguard_model::{Diagnostic, Flow, validate};
 
-use crate::{Store, StoreError, now};
+use crate::{Store, StoreError, now, precise_now};
 
 /// A flow as stored: one of its versions' document (with `enabled` from the flow row) and the
 /// flow row's facts. [`Store::get_flow`] gives the draft, [`Store::published_flow`] and
@@ -445,7 +445,7 @@ impl Store {
             if was == enabled {
                 return Ok(false);
             }
-            let stamp = now();
+            let stamp = precise_now();
             if enabled {
                 let document =
                     published.ok_or_else(|| StoreError::NotPublished(flow_id.to_owned()))?;
