@@ -146,6 +146,38 @@ pub fn schedule_of(flow: &Flow) -> Option<Result<(Schedule, MissedTicks), String
     )
 }
 
+/// A schedule flow's ticks since its last handled one (or since it was switched off, or
+/// created), and its next; `None` for a flow without a valid schedule. Needs only the store.
+pub fn missed_schedule(
+    store: &Store,
+    stored: &StoredFlow,
+    now: DateTime<Utc>,
+) -> Result<Option<MissedSchedule>, EngineError> {
+    let Some(Ok((schedule, _))) = schedule_of(&stored.flow) else {
+        return Ok(None);
+    };
+    let since = parse_time(store.last_tick(&stored.flow.id)?.as_deref())
+        .or_else(|| parse_time(stored.disabled_at.as_deref()))
+        .or_else(|| parse_time(Some(&stored.created_at)))
+        .unwrap_or(now);
+    let mut missed = 0;
+    let mut latest = None;
+    let mut cursor = since;
+    while let Some(tick) = schedule.next_after(cursor) {
+        if tick > now || missed >= MAX_MISSED_TICKS_COUNTED {
+            break;
+        }
+        missed += 1;
+        latest = Some(tick);
+        cursor = tick;
+    }
+    Ok(Some(MissedSchedule {
+        missed,
+        latest,
+        next: schedule.next_after(now),
+    }))
+}
+
 /// The engine. Cheap to share behind an `Arc`.
 pub struct Engine {
     store: Arc<Store>,
@@ -319,36 +351,13 @@ impl Engine {
         Ok(queued)
     }
 
-    /// A schedule flow's ticks since its last handled one (or since it was switched off, or
-    /// created), and its next; `None` for a flow without a valid schedule.
+    /// A schedule flow's ticks since its last handled one (see [`missed_schedule`]).
     pub fn missed_schedule(
         &self,
         stored: &StoredFlow,
         now: DateTime<Utc>,
     ) -> Result<Option<MissedSchedule>, EngineError> {
-        let Some(Ok((schedule, _))) = schedule_of(&stored.flow) else {
-            return Ok(None);
-        };
-        let since = parse_time(self.store.last_tick(&stored.flow.id)?.as_deref())
-            .or_else(|| parse_time(stored.disabled_at.as_deref()))
-            .or_else(|| parse_time(Some(&stored.created_at)))
-            .unwrap_or(now);
-        let mut missed = 0;
-        let mut latest = None;
-        let mut cursor = since;
-        while let Some(tick) = schedule.next_after(cursor) {
-            if tick > now || missed >= MAX_MISSED_TICKS_COUNTED {
-                break;
-            }
-            missed += 1;
-            latest = Some(tick);
-            cursor = tick;
-        }
-        Ok(Some(MissedSchedule {
-            missed,
-            latest,
-            next: schedule.next_after(now),
-        }))
+        missed_schedule(&self.store, stored, now)
     }
 
     /// Runs the latest missed tick of a schedule flow once now (its published version), when

@@ -333,6 +333,19 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// One run's line (as [`Store::list_runs`] gives it).
+    pub fn run_summary(&self, run_id: &str) -> Result<RunSummary, StoreError> {
+        let connection = self.connection();
+        connection
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id = ?1"),
+                [run_id],
+                summary_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::RunNotFound(run_id.to_owned()))
+    }
+
     /// The background runs (alert, schedule, backlog) created after `after` (RFC 3339), or
     /// all of them, newest first, at most `limit`: what the activity badge counts from.
     pub fn background_runs_since(
