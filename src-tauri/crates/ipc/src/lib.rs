@@ -417,7 +417,7 @@ pub struct EnablePreview {
     /// Why it cannot be switched on now (nothing published), in plain words; `None` when it can.
     pub refusal: Option<String>,
     /// Alert flows: the alerts created since the flow was last on (or since it was created, at
-    /// most [`BACKLOG_LOOKBACK_DAYS`] back) that match its trigger and that it has not handled.
+    /// most 7 days back) that match its trigger and that it has not handled.
     /// Switching on does not start them unless asked (`EnableOptions::handle_backlog`).
     pub backlog: Vec<AlertChoice>,
     /// Where the backlog starts (RFC 3339).
@@ -429,9 +429,6 @@ pub struct EnablePreview {
     /// Why the backlog could not be read (Defender unreachable), if so; the switch still works.
     pub backlog_error: Option<String>,
 }
-
-/// How far back a backlog reaches at most.
-pub const BACKLOG_LOOKBACK_DAYS: i64 = 7;
 
 /// What to do besides switching a flow on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
