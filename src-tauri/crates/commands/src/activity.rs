@@ -432,6 +432,18 @@ mod tests {
     }
 
     #[test]
+    fn durations_come_from_start_and_end() {
+        assert_eq!(
+            duration_ms(
+                Some("2026-11-25T06:00:00.000Z"),
+                Some("2026-11-25T06:00:01.250Z")
+            ),
+            Some(1250)
+        );
+        assert_eq!(duration_ms(Some("2026-11-25T06:00:00.000Z"), None), None);
+    }
+
+    #[test]
     fn the_feed_pages_newest_first() {
         let store = Store::open_in_memory().unwrap();
         store.save_flow(&seed()).unwrap();
