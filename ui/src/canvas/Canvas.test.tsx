@@ -236,9 +236,9 @@ describe("Canvas", () => {
     expect(screen.queryByTestId("node-problems")).not.toBeInTheDocument();
     act(() =>
       store().setDiagnostics([
-        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error" },
-        { nodeId: "condition", field: null, code: "unreachable", message: "Second problem.", severity: "warning" },
-        { nodeId: "send_email", field: "to", code: "invalid_email", message: "Not an address.", severity: "warning" },
+        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error", sentence: "The condition needs an expression." },
+        { nodeId: "condition", field: null, code: "unreachable", message: "Second problem.", severity: "warning", sentence: "Second problem." },
+        { nodeId: "send_email", field: "to", code: "invalid_email", message: "Not an address.", severity: "warning", sentence: "Not an address." },
       ]),
     );
     const badge = within(screen.getByTestId("node-condition")).getByTestId("node-problems");

@@ -23,7 +23,7 @@ function flow(id: string, name: string): Flow {
   };
 }
 
-const summary = (f: Flow, problems = 0): FlowSummary => ({ id: f.id, name: f.name, enabled: f.enabled, version: 1, problems, updatedAt: "2026-11-25T06:00:00Z", lastRun: null, nextRunAt: null });
+const summary = (f: Flow, problems = 0): FlowSummary => ({ id: f.id, name: f.name, enabled: f.enabled, version: 1, draftVersion: 1, publishedVersion: null, hasUnpublishedChanges: true, dryRunOnly: false, problems, updatedAt: "2026-11-25T06:00:00Z", lastRun: null, nextRunAt: null });
 
 /** A tiny fake of the store behind the commands. */
 function fakeBackend(initial: Flow[]) {

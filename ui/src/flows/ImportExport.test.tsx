@@ -13,7 +13,7 @@ function flow(id: string, name: string): Flow {
   return { schema: 1, id, name, description: "", enabled: false, trigger: { kind: "manual", title: "Run manually", inputs: {} }, steps: [], edges: [], layout: { trigger: { x: 0, y: 0 } } };
 }
 
-const summary = (f: Flow, extra: Partial<FlowSummary> = {}): FlowSummary => ({ id: f.id, name: f.name, enabled: f.enabled, version: 1, problems: 0, updatedAt: "2026-11-25T06:00:00Z", lastRun: null, nextRunAt: null, ...extra });
+const summary = (f: Flow, extra: Partial<FlowSummary> = {}): FlowSummary => ({ id: f.id, name: f.name, enabled: f.enabled, version: 1, draftVersion: 1, publishedVersion: null, hasUnpublishedChanges: true, dryRunOnly: false, problems: 0, updatedAt: "2026-11-25T06:00:00Z", lastRun: null, nextRunAt: null, ...extra });
 
 function fakeBackend(initial: Flow[], extra: Record<string, Handler> = {}) {
   const flows = new Map(initial.map((f) => [f.id, f]));

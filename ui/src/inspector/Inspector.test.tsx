@@ -65,7 +65,7 @@ describe("Inspector form generation", () => {
   });
 
   it("the problems list focuses the node and its field", async () => {
-    useEditorStore.getState().setDiagnostics([{ nodeId: "isolate_machine", field: "machineId", code: "missing_field", message: "Machine id is required", severity: "error" }]);
+    useEditorStore.getState().setDiagnostics([{ nodeId: "isolate_machine", field: "machineId", code: "missing_field", message: "Machine id is required", severity: "error", sentence: "Machine id is required" }]);
     render(<Inspector />);
     fireEvent.click(screen.getByRole("button", { name: /Machine id is required/ }));
     expect([...useEditorStore.getState().selectedNodeIds]).toEqual(["isolate_machine"]);

@@ -25,6 +25,17 @@ import type { RunListItem } from "./bindings/RunListItem";
 import type { RunRequest } from "./bindings/RunRequest";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { SmtpSettingsInput } from "./bindings/SmtpSettingsInput";
+import type { ActivityPage } from "./bindings/ActivityPage";
+import type { BacklogRun } from "./bindings/BacklogRun";
+import type { EnableOptions } from "./bindings/EnableOptions";
+import type { EnablePreview } from "./bindings/EnablePreview";
+import type { EnableResult } from "./bindings/EnableResult";
+import type { FlowDiff } from "./bindings/FlowDiff";
+import type { FlowVersionView } from "./bindings/FlowVersionView";
+import type { PublishResult } from "./bindings/PublishResult";
+import type { RunSource } from "./bindings/RunSource";
+import type { TenantChange } from "./bindings/TenantChange";
+import type { VersionDiff } from "./bindings/VersionDiff";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type {
@@ -51,6 +62,17 @@ export type {
   RunRequest,
   SettingsView,
   SmtpSettingsInput,
+  ActivityPage,
+  BacklogRun,
+  EnableOptions,
+  EnablePreview,
+  EnableResult,
+  FlowDiff,
+  FlowVersionView,
+  PublishResult,
+  RunSource,
+  TenantChange,
+  VersionDiff,
 };
 
 /** What a flow file import does when a flow with the same id exists. */
@@ -108,7 +130,37 @@ export const ipc = {
   duplicateFlow: (id: string) => call<Flow>("duplicate_flow", { id }),
   renameFlow: (id: string, name: string) => call<SaveResult>("rename_flow", { id, name }),
   deleteFlow: (id: string) => call<Flow>("delete_flow", { id }),
-  setFlowEnabled: (id: string, enabled: boolean) => call<null>("set_flow_enabled", { id, enabled }),
+
+  // Drafts and publish: saving makes a draft; background runs use the published version.
+  /** Makes the draft live; refused (invalid_input, the problems in plain words) while it has errors. */
+  publishFlow: (id: string) => call<PublishResult>("publish_flow", { id }),
+  /** Every version, newest first, each saying whether it is the published one and/or the draft. */
+  flowVersions: (id: string) => call<FlowVersion[]>("flow_versions", { id }),
+  getFlowVersion: (id: string, version: number) => call<FlowVersionView>("get_flow_version", { id, version }),
+  /** null `from` = the published version (else the first); null `to` = the draft. */
+  diffFlowVersions: (id: string, from: number | null, to: number | null) =>
+    call<VersionDiff>("diff_flow_versions", { id, from, to }),
+  /** Saves an older version's document as a new draft (nothing goes live until Publish). */
+  restoreFlowVersion: (id: string, version: number) => call<SaveResult>("restore_flow_version", { id, version }),
+
+  // Switching on starts from now: the backlog is shown first and handled only when asked.
+  enablePreview: (id: string) => call<EnablePreview>("enable_preview", { id }),
+  /** Queues dry runs of the published version for these backlog alerts; returns their run ids. */
+  backlogDryRun: (id: string, alertIds: string[]) => call<BacklogRun[]>("backlog_dry_run", { id, alertIds }),
+  /** Turning on needs a published version; `options` handles backlog alerts / the missed tick. */
+  setFlowEnabled: (id: string, enabled: boolean, options: EnableOptions | null = null) =>
+    call<EnableResult>("set_flow_enabled", { id, enabled, options }),
+  /** Every background run of the flow is then a dry run; never changes by itself. */
+  setFlowDryRunOnly: (id: string, on: boolean) => call<null>("set_flow_dry_run_only", { id, on }),
+
+  // Background activity: every flow's runs, newest first, and the tenant-changes badge.
+  /** `before` is the `nextBefore` of the previous page (null for the newest). */
+  listActivity: (before: string | null, limit: number) => call<ActivityPage>("list_activity", { before, limit }),
+  markActivitySeen: () => call<null>("mark_activity_seen"),
+  unseenActivityCount: () => call<number>("unseen_activity_count"),
+  /** Whether a tenant-changing background run raises an OS notification (default on). */
+  getNotifyTenantChanges: () => call<boolean>("get_notify_tenant_changes"),
+  setNotifyTenantChanges: (enabled: boolean) => call<null>("set_notify_tenant_changes", { enabled }),
 
   // The engine: runs, history, demo mode.
   engineStatus: () => call<EngineStatus>("engine_status"),

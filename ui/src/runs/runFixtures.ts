@@ -10,13 +10,14 @@ export function seedFlow(): Flow {
 }
 
 export function summaryOf(flow: Flow, version = 3): FlowSummary {
-  return { id: flow.id, name: flow.name, enabled: flow.enabled, version, problems: 0, updatedAt: "2026-11-25T08:00:00Z", lastRun: null, nextRunAt: null };
+  return { id: flow.id, name: flow.name, enabled: flow.enabled, version, draftVersion: version, publishedVersion: version, hasUnpublishedChanges: false, dryRunOnly: false, problems: 0, updatedAt: "2026-11-25T08:00:00Z", lastRun: null, nextRunAt: null };
 }
 
 export function runItem(id: string, status: string, overrides: Partial<RunListItem> = {}): RunListItem {
   return {
     id,
     flowId: FLOW_ID,
+    flowName: "Isolate on High",
     flowVersion: 3,
     status,
     triggerKind: "manual",
@@ -27,6 +28,10 @@ export function runItem(id: string, status: string, overrides: Partial<RunListIt
     finishedAt: status === "running" ? null : "2026-11-25T09:00:04Z",
     durationMs: status === "running" ? null : 3000,
     alertId: "da638001",
+    source: "manual",
+    alertTitle: null,
+    machineName: null,
+    tenantChanges: [],
     ...overrides,
   };
 }

@@ -64,13 +64,13 @@ describe("document ↔ React Flow conversion", () => {
     const nodes = documentToNodes(doc, {
       ...{ selectedNodeIds: new Set<string>(), selectedEdgeIds: new Set<string>(), measured: {} },
       diagnostics: [
-        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error" },
-        { nodeId: "condition", field: null, code: "condition_branch_missing", message: "Nothing runs when it is false.", severity: "warning" },
-        { nodeId: null, field: null, code: "no_trigger", message: "document level", severity: "error" },
+        { nodeId: "condition", field: "expression", code: "missing_required", message: "The condition needs an expression.", severity: "error", sentence: "The condition needs an expression." },
+        { nodeId: "condition", field: null, code: "unreachable", message: "Nothing runs when it is false.", severity: "warning", sentence: "Nothing runs when it is false." },
+        { nodeId: null, field: null, code: "no_trigger", message: "document level", severity: "error", sentence: "document level" },
       ],
     });
     const condition = nodes.find((node) => node.id === "condition");
-    expect(condition?.data.problems?.map((problem) => problem.code)).toEqual(["missing_required", "condition_branch_missing"]);
+    expect(condition?.data.problems?.map((problem) => problem.code)).toEqual(["missing_required", "unreachable"]);
     expect(nodes.find((node) => node.id === "get_alert")?.data.problems).toBeUndefined();
     expect(nodesToDocument(nodes, documentToEdges(doc), doc)).toEqual(doc);
   });

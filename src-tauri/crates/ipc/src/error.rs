@@ -78,6 +78,8 @@ impl From<StoreError> for CommandError {
             | StoreError::RunNotFound(_) => CommandErrorKind::NotFound,
             StoreError::FlowExists(_) => CommandErrorKind::Conflict,
             StoreError::InvalidFlow { .. }
+            | StoreError::HasErrors { .. }
+            | StoreError::NotPublished(_)
             | StoreError::SecretInConnection { .. }
             | StoreError::InvalidConnection { .. } => CommandErrorKind::InvalidInput,
             _ => CommandErrorKind::Internal,
@@ -91,6 +93,10 @@ impl From<EngineError> for CommandError {
         match error {
             EngineError::Store(error) => error.into(),
             EngineError::NoSuchFlow(_) => Self::not_found(error.to_string()),
+            EngineError::NotPublished(_) => Self::invalid(error.to_string()),
+            EngineError::Poll(error) => {
+                Self::unavailable(format!("cannot read the alerts from Defender: {error}"))
+            }
             other => Self::internal(other),
         }
     }

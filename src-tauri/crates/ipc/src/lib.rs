@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use flowguard_engine::events::RunEvent;
-pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
+pub use flowguard_model::diff::FlowDiff;
+pub use flowguard_model::{
+    AvailableOutput, Diagnostic, Flow, NodeKindSpec, RunSource, TemplateInfo,
+};
 
 mod error;
 pub use error::{CommandError, CommandErrorKind};
@@ -56,9 +59,19 @@ impl ValidationReport {
 pub struct FlowSummary {
     pub id: String,
     pub name: String,
+    /// Whether background runs (its trigger) use the published version.
     pub enabled: bool,
+    /// The draft: the newest saved version (what the editor shows and Run now runs).
     pub version: i64,
-    /// How many diagnostics the current version has (errors and warnings).
+    /// The same as `version`, under the name the publish workflow uses.
+    pub draft_version: i64,
+    /// The version background runs use; `None` until the flow is first published.
+    pub published_version: Option<i64>,
+    /// The draft differs from the published version (or nothing is published yet).
+    pub has_unpublished_changes: bool,
+    /// Every background run of this flow (alert, schedule, backlog) is a dry run.
+    pub dry_run_only: bool,
+    /// How many diagnostics the draft has (errors and warnings).
     pub problems: i64,
     pub updated_at: String,
     /// The newest run of the flow, if any.
@@ -76,26 +89,76 @@ pub struct RunBrief {
     pub created_at: String,
 }
 
-/// One saved version of a flow.
+/// One saved version of a flow, as the version history lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FlowVersion {
     pub version: i64,
     pub saved_at: String,
     pub content_hash: String,
+    /// How many diagnostics (errors and warnings) this version has.
+    pub problems: i64,
+    /// Background runs use this version.
+    pub published: bool,
+    /// This is the newest version: the draft the editor shows.
+    pub draft: bool,
 }
 
-/// A saved flow as the editor opens it: its current version and what validation says about it.
+/// A saved flow as the editor opens it: its draft (the newest version), what validation says
+/// about it, and where it stands (published, enabled, dry run only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredFlowView {
     pub flow: Flow,
+    /// The draft version (the newest saved version).
     pub version: i64,
+    pub draft_version: i64,
+    pub published_version: Option<i64>,
+    pub has_unpublished_changes: bool,
+    pub enabled: bool,
+    pub dry_run_only: bool,
     pub updated_at: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What saving a flow did. An invalid flow is saved as a draft (and left disabled).
+/// One saved version, read-only: its document and what validation says about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowVersionView {
+    pub flow_id: String,
+    pub version: i64,
+    pub saved_at: String,
+    pub published: bool,
+    pub draft: bool,
+    pub flow: Flow,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What changed between two versions of a flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionDiff {
+    pub flow_id: String,
+    pub from_version: i64,
+    pub to_version: i64,
+    pub diff: FlowDiff,
+    /// The diff in one line per change, as the CLI prints it.
+    pub lines: Vec<String>,
+}
+
+/// What publishing did: the version background runs now use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishResult {
+    pub published_version: i64,
+    /// The version that was published before, if any.
+    pub previous_version: Option<i64>,
+    /// False when that version was already the published one.
+    pub changed: bool,
+}
+
+/// What saving a flow did. Saving makes a new draft version; it never changes the published
+/// version or the enabled switch, whatever problems the draft has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveResult {
@@ -103,6 +166,8 @@ pub struct SaveResult {
     /// False when the document was identical to the current version (nothing new stored).
     pub new_version: bool,
     pub enabled: bool,
+    pub published_version: Option<i64>,
+    pub has_unpublished_changes: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -171,17 +236,36 @@ pub struct AlertChoice {
     pub created_at: Option<String>,
 }
 
-/// One line of a flow's run history.
+/// A change a run made in the tenant: a step of a tenant-changing kind that succeeded for real.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantChange {
+    pub step_id: String,
+    /// The step's kind id (`isolate_machine`).
+    pub kind: String,
+    /// The kind's title (`Isolate machine`).
+    pub kind_title: String,
+    /// What it acted on (a machine's name, else its id), when known.
+    pub target: Option<String>,
+    /// `Isolate machine · finance-laptop-07`.
+    pub label: String,
+}
+
+/// One line of a flow's run history, and of the activity feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunListItem {
     pub id: String,
     pub flow_id: String,
+    /// The flow's name now (or its id when the flow was deleted).
+    pub flow_name: String,
     pub flow_version: i64,
     /// queued, running, succeeded, failed, cancelled or interrupted.
     pub status: String,
-    /// alert_created, schedule or manual.
+    /// The flow's trigger kind: alert_created, schedule or manual.
     pub trigger_kind: String,
+    /// Why the run exists: manual, alert, schedule, rerun or backlog.
+    pub source: RunSource,
     pub dry_run: bool,
     /// Why it was interrupted or failed, in one line.
     pub reason: Option<String>,
@@ -191,6 +275,23 @@ pub struct RunListItem {
     pub duration_ms: Option<i64>,
     /// The alert that triggered it, when there is one.
     pub alert_id: Option<String>,
+    /// The alert's title, from the trigger's payload (the UI shows "—" when there is none).
+    pub alert_title: Option<String>,
+    /// The alert's machine (its DNS name), from the trigger's payload.
+    pub machine_name: Option<String>,
+    /// What the run changed in the tenant (empty for a dry run or a run that changed nothing).
+    pub tenant_changes: Vec<TenantChange>,
+}
+
+/// A page of the activity feed: every flow's runs, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityPage {
+    pub items: Vec<RunListItem>,
+    /// Pass as `before` for the next (older) page; `None` on the last page.
+    pub next_before: Option<String>,
+    /// Tenant-changing runs not yet marked seen (the badge).
+    pub unseen_tenant_changes: u32,
 }
 
 /// One step of a run, as recorded.
@@ -225,6 +326,62 @@ pub struct RunDetail {
     pub steps: Vec<StepRunView>,
     /// The flow as it was at the version the run ran (None if that version was deleted).
     pub flow: Option<Flow>,
+}
+
+/// What switching a flow on would start, shown before it is switched on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnablePreview {
+    pub flow_id: String,
+    /// The flow's trigger kind (alert_created, schedule or manual).
+    pub trigger_kind: String,
+    pub published_version: Option<i64>,
+    pub dry_run_only: bool,
+    /// Why it cannot be switched on now (nothing published), in plain words; `None` when it can.
+    pub refusal: Option<String>,
+    /// Alert flows: the alerts created since the flow was last on (or since it was created, at
+    /// most 7 days back) that match its trigger and that it has not handled.
+    /// Switching on does not start them unless asked (`EnableOptions::handle_backlog`).
+    pub backlog: Vec<AlertChoice>,
+    /// Where the backlog starts (RFC 3339).
+    pub backlog_since: Option<String>,
+    /// Schedule flows: the ticks missed while it was off (not run on enable unless asked).
+    pub missed_ticks: u32,
+    /// Schedule flows: when it fires next (RFC 3339).
+    pub next_tick: Option<String>,
+    /// Why the backlog could not be read (Defender unreachable), if so; the switch still works.
+    pub backlog_error: Option<String>,
+}
+
+/// What to do besides switching a flow on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnableOptions {
+    /// Backlog alerts to really handle now, as runs with source `backlog`.
+    #[serde(default)]
+    pub handle_backlog: Vec<String>,
+    /// Schedule flows: run the missed tick once now.
+    #[serde(default)]
+    pub run_missed_tick: bool,
+}
+
+/// A run queued for one backlog alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BacklogRun {
+    pub alert_id: String,
+    pub run_id: String,
+}
+
+/// What switching a flow on or off did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnableResult {
+    pub enabled: bool,
+    /// The runs created for `handle_backlog` (an alert already handled by the flow gets none).
+    pub backlog_runs: Vec<BacklogRun>,
+    /// The run created for the missed tick, when asked for.
+    pub missed_tick_run: Option<String>,
 }
 
 /// The Defender connection as Settings shows it (the secret is never sent back).
@@ -382,6 +539,16 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
     CheckResult::export_all(&config)?;
     EmailPreview::export_all(&config)?;
     ImportResult::export_all(&config)?;
+    FlowVersionView::export_all(&config)?;
+    VersionDiff::export_all(&config)?;
+    PublishResult::export_all(&config)?;
+    RunSource::export_all(&config)?;
+    TenantChange::export_all(&config)?;
+    ActivityPage::export_all(&config)?;
+    EnablePreview::export_all(&config)?;
+    EnableOptions::export_all(&config)?;
+    BacklogRun::export_all(&config)?;
+    EnableResult::export_all(&config)?;
     let mut files: Vec<PathBuf> = walk(directory);
     files.sort();
     Ok(files)

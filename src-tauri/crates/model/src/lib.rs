@@ -5,11 +5,13 @@
 //! is and whether it is valid. Start with [`parse_and_validate`]; the node kinds live in
 //! [`kinds`], dynamic content in [`expr`], the built-in flows in [`templates`].
 
+pub mod diff;
 pub mod expr;
 pub mod flow;
 pub mod graph;
 pub mod kinds;
 pub mod parse;
+pub mod source;
 pub mod templates;
 pub mod validate;
 
@@ -23,5 +25,6 @@ pub use kinds::{
     node_kinds,
 };
 pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
+pub use source::RunSource;
 pub use templates::TemplateInfo;
 pub use validate::{Diagnostic, DiagnosticCode, Severity, has_errors, validate};

@@ -4,7 +4,7 @@
 //! Input checks are driven by the node-kind registry ([`crate::kinds`]): required fields, types,
 //! enum values, minimums, cron expressions, time zones, email addresses, and the syntax and
 //! references of templates and expressions. Graph checks cover the trigger, dangling edges,
-//! ports, cycles, unreachable steps and condition branches. Errors block enabling a flow;
+//! ports, cycles and unreachable steps (a condition's unconnected branch simply ends that path). Errors block enabling a flow;
 //! warnings do not. What this module leaves out: anything that needs the tenant or the network
 //! (whether a machine exists, whether a mail connection is configured).
 
@@ -18,7 +18,7 @@ use ts_rs::TS;
 use crate::expr;
 use crate::flow::{CURRENT_SCHEMA, Flow, Port, TRIGGER_ID};
 use crate::graph;
-use crate::kinds::{Category, FieldSchema, FieldType, NodeKindSpec, ValueType, node_kind};
+use crate::kinds::{FieldSchema, FieldType, NodeKindSpec, ValueType, node_kind};
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -69,8 +69,6 @@ pub enum DiagnosticCode {
     Cycle,
     /// A step no path from the trigger reaches.
     Unreachable,
-    /// A condition whose `true` or `false` port leads nowhere.
-    ConditionBranchMissing,
     /// A required input is missing or empty.
     MissingRequired,
     /// An input of the wrong JSON type.
@@ -120,6 +118,10 @@ pub struct Diagnostic {
     /// A plain sentence for a person.
     pub message: String,
     pub severity: Severity,
+    /// The problem in plain words, naming the node by its title (`“Email the SOC”: Subject is
+    /// required`): what the Run now, Enable and Publish refusals and the problems list show.
+    #[serde(default)]
+    pub sentence: String,
 }
 
 impl Diagnostic {
@@ -174,7 +176,73 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     checker.edges();
     checker.graph();
     checker.layout();
-    checker.diagnostics
+    let mut diagnostics = checker.diagnostics;
+    for diagnostic in &mut diagnostics {
+        diagnostic.sentence = sentence(flow, diagnostic);
+    }
+    diagnostics
+}
+
+/// The title a person knows a node by: its own title, else its kind's title, else its id.
+pub fn node_title(flow: &Flow, node_id: &str) -> String {
+    let (title, kind) = if node_id == TRIGGER_ID {
+        flow.trigger
+            .as_ref()
+            .map_or((String::new(), String::new()), |t| {
+                (t.title.clone(), t.kind.clone())
+            })
+    } else {
+        flow.steps
+            .iter()
+            .find(|s| s.id == node_id)
+            .map_or((String::new(), String::new()), |s| {
+                (s.title.clone(), s.kind.clone())
+            })
+    };
+    if !title.trim().is_empty() {
+        return title.trim().to_owned();
+    }
+    match node_kind(&kind) {
+        Some(spec) => spec.title.clone(),
+        None if node_id == TRIGGER_ID => "The trigger".to_owned(),
+        None => node_id.to_owned(),
+    }
+}
+
+/// A diagnostic in plain words: the node named by its title, an input by its label.
+fn sentence(flow: &Flow, diagnostic: &Diagnostic) -> String {
+    let mut message = diagnostic.message.clone();
+    let node = diagnostic.node_id.as_deref();
+    // Name the input by the label the side panel shows for it.
+    if let (Some(node), Some(field)) = (node, diagnostic.field.as_deref()) {
+        let kind = if node == TRIGGER_ID {
+            flow.trigger.as_ref().map(|t| t.kind.clone())
+        } else {
+            flow.steps
+                .iter()
+                .find(|s| s.id == node)
+                .map(|s| s.kind.clone())
+        };
+        if let Some(label) = kind
+            .and_then(|kind| node_kind(&kind))
+            .and_then(|spec| spec.inputs.iter().find(|f| f.name == field))
+            .map(|f| f.label.clone())
+        {
+            message = message.replace(&format!("`{field}`"), &label);
+        }
+    }
+    if let Some(node) = node.filter(|node| *node != TRIGGER_ID) {
+        message = message.replace(&format!("step `{node}`"), "this step");
+    }
+    let mut chars = message.chars();
+    let message = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    match node {
+        Some(node) => format!("“{}”: {message}", node_title(flow, node)),
+        None => message,
+    }
 }
 
 struct Checker<'flow> {
@@ -276,6 +344,7 @@ impl Checker<'_> {
             code,
             message,
             severity,
+            sentence: String::new(),
         });
     }
 
@@ -908,37 +977,6 @@ impl Checker<'_> {
                         DiagnosticCode::Unreachable,
                         format!(
                             "step `{}` is not connected to the trigger, so it never runs",
-                            step.id
-                        ),
-                    );
-                }
-            }
-        }
-        for step in &flow.steps {
-            let Some(spec) = node_kind(&step.kind) else {
-                continue;
-            };
-            // An edge without a port is reported as `missing_port`; which branch it meant is unknown.
-            let unnamed = flow
-                .edges
-                .iter()
-                .any(|edge| edge.from == step.id && edge.port.is_none());
-            if spec.category != Category::Decision || unnamed {
-                continue;
-            }
-            for port in [Port::True, Port::False] {
-                let connected = flow
-                    .edges
-                    .iter()
-                    .any(|edge| edge.from == step.id && edge.port == Some(port));
-                if !connected {
-                    self.push(
-                        Some(&step.id),
-                        Some(&format!("ports.{}", port.as_str())),
-                        DiagnosticCode::ConditionBranchMissing,
-                        format!(
-                            "the {} branch of condition `{}` leads nowhere; connect it to a step",
-                            port.as_str(),
                             step.id
                         ),
                     );

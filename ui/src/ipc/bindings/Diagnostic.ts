@@ -17,4 +17,9 @@ field: string | null, code: DiagnosticCode,
 /**
  * A plain sentence for a person.
  */
-message: string, severity: Severity, };
+message: string, severity: Severity, 
+/**
+ * The problem in plain words, naming the node by its title (`“Email the SOC”: Subject is
+ * required`): what the Run now, Enable and Publish refusals and the problems list show.
+ */
+sentence: string, };

@@ -4,9 +4,33 @@ import type { RunBrief } from "./RunBrief";
 /**
  * A flow's line in the sidebar.
  */
-export type FlowSummary = { id: string, name: string, enabled: boolean, version: number, 
+export type FlowSummary = { id: string, name: string, 
 /**
- * How many diagnostics the current version has (errors and warnings).
+ * Whether background runs (its trigger) use the published version.
+ */
+enabled: boolean, 
+/**
+ * The draft: the newest saved version (what the editor shows and Run now runs).
+ */
+version: number, 
+/**
+ * The same as `version`, under the name the publish workflow uses.
+ */
+draftVersion: number, 
+/**
+ * The version background runs use; `None` until the flow is first published.
+ */
+publishedVersion: number | null, 
+/**
+ * The draft differs from the published version (or nothing is published yet).
+ */
+hasUnpublishedChanges: boolean, 
+/**
+ * Every background run of this flow (alert, schedule, backlog) is a dry run.
+ */
+dryRunOnly: boolean, 
+/**
+ * How many diagnostics the draft has (errors and warnings).
  */
 problems: number, updatedAt: string, 
 /**

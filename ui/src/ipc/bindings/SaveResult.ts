@@ -2,10 +2,11 @@
 import type { Diagnostic } from "./Diagnostic";
 
 /**
- * What saving a flow did. An invalid flow is saved as a draft (and left disabled).
+ * What saving a flow did. Saving makes a new draft version; it never changes the published
+ * version or the enabled switch, whatever problems the draft has.
  */
 export type SaveResult = { version: number, 
 /**
  * False when the document was identical to the current version (nothing new stored).
  */
-newVersion: boolean, enabled: boolean, diagnostics: Array<Diagnostic>, };
+newVersion: boolean, enabled: boolean, publishedVersion: number | null, hasUnpublishedChanges: boolean, diagnostics: Array<Diagnostic>, };

@@ -3,6 +3,11 @@ import type { Diagnostic } from "./Diagnostic";
 import type { Flow } from "./Flow";
 
 /**
- * A saved flow as the editor opens it: its current version and what validation says about it.
+ * A saved flow as the editor opens it: its draft (the newest version), what validation says
+ * about it, and where it stands (published, enabled, dry run only).
  */
-export type StoredFlowView = { flow: Flow, version: number, updatedAt: string, diagnostics: Array<Diagnostic>, };
+export type StoredFlowView = { flow: Flow, 
+/**
+ * The draft version (the newest saved version).
+ */
+version: number, draftVersion: number, publishedVersion: number | null, hasUnpublishedChanges: boolean, enabled: boolean, dryRunOnly: boolean, updatedAt: string, diagnostics: Array<Diagnostic>, };
