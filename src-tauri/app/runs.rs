@@ -9,13 +9,10 @@
 use chrono::Utc;
 
 use flowguard_commands::setup::Mode;
-use flowguard_engine::service::sample_trigger;
 use flowguard_ipc::{
-    AlertChoice, CommandError, CommandErrorKind, EmailPreview, EngineStatus, Flow, RunDetail,
+    AlertChoice, CommandError, EmailPreview, EngineStatus, Flow, RunDetail,
     RunListItem, RunRequest, TriggerChoice,
 };
-use flowguard_store::Store;
-use flowguard_store::runs::RunFilter;
 
 use crate::host::EngineHost;
 use crate::state::AppState;
@@ -28,17 +25,6 @@ pub const ALERT_LOOKBACK_DAYS: i64 = 30;
 /// The most runs one history request returns.
 pub const MAX_RUNS_LISTED: usize = 500;
 
-fn internal(message: impl std::fmt::Display) -> CommandError {
-    CommandError::internal(message)
-}
-
-fn invalid(message: impl Into<String>) -> CommandError {
-    CommandError::invalid(message)
-}
-
-fn store_error(error: flowguard_store::StoreError) -> CommandError {
-    error.into()
-}
 
 /// The running engine, or why there is none.
 pub(crate) async fn with_engine<T>(
@@ -159,7 +145,7 @@ pub fn get_run(
     run_id: String,
 ) -> Result<RunDetail, CommandError> {
     validate::run_id(&run_id)?;
-    let run = state.store.get_run(&run_id).map_err(store_error)?;
+    let run = state.store.get_run(&run_id)?;
     flowguard_commands::activity::run_detail(&state.store, run)
 }
 

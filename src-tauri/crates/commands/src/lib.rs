@@ -26,10 +26,6 @@ pub(crate) fn invalid(message: impl Into<String>) -> CommandError {
     CommandError::invalid(message)
 }
 
-pub(crate) fn internal(message: impl std::fmt::Display) -> CommandError {
-    CommandError::internal(message)
-}
-
 pub(crate) fn unavailable(message: impl Into<String>) -> CommandError {
     CommandError::unavailable(message)
 }

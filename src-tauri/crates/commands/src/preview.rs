@@ -24,6 +24,7 @@ fn context(store: &Store, flow: &Flow, kinds: &[NodeKindSpec]) -> (Value, String
             flow_id: Some(flow.id.clone()),
             status: None,
             limit: Some(RECENT_RUNS),
+            before: None,
         })
         .unwrap_or_default()
         .into_iter()
@@ -203,6 +204,7 @@ mod tests {
                 flow_id: flow.id.clone(),
                 flow_version: 1,
                 trigger_kind: "alert_created".into(),
+                source: flowguard_model::RunSource::Manual,
                 trigger_payload: alert.clone(),
                 dry_run: false,
                 rerun_of: None,

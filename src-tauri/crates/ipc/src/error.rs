@@ -77,8 +77,7 @@ impl From<StoreError> for CommandError {
             | StoreError::VersionNotFound { .. }
             | StoreError::RunNotFound(_) => CommandErrorKind::NotFound,
             StoreError::FlowExists(_) => CommandErrorKind::Conflict,
-            StoreError::InvalidFlow { .. }
-            | StoreError::HasErrors { .. }
+            StoreError::HasErrors { .. }
             | StoreError::NotPublished(_)
             | StoreError::SecretInConnection { .. }
             | StoreError::InvalidConnection { .. } => CommandErrorKind::InvalidInput,
@@ -144,8 +143,9 @@ mod tests {
                 CommandErrorKind::Conflict,
             ),
             (
-                StoreError::InvalidFlow {
+                StoreError::HasErrors {
                     flow_id: "f".into(),
+                    action: "published",
                     count: 1,
                     summary: "Subject is required".into(),
                     diagnostics: Vec::new(),
