@@ -75,6 +75,9 @@ mod optional_millis {
     }
 }
 
+/// The error code for Defender's documented 400 "Action is already in progress".
+pub const ACTION_ALREADY_IN_PROGRESS: &str = "ActionAlreadyInProgress";
+
 /// An isolation request as the engine sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IsolationRequest {
@@ -95,10 +98,12 @@ pub trait Defender: Send + Sync {
         since: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>>;
 
-    /// The machine's isolation actions, newest first.
-    fn isolation_actions<'a>(
+    /// The machine's actions of one type (`Isolate`, `Unisolate`, …), newest first: where a
+    /// step looks for the action an earlier attempt of it started.
+    fn machine_actions<'a>(
         &'a self,
         machine_id: &'a str,
+        action_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>>;
 
     fn isolate<'a>(

@@ -11,9 +11,10 @@ use crate::connectors::{
     ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail,
 };
 use crate::events::EventBus;
-use crate::executor::{Executor, ExecutorSettings, isolation_marker};
+use crate::executor::{Executor, ExecutorSettings};
 use crate::retry::RetryPolicy;
-use crate::run::{MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
+use crate::run::{LogError, MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
+use crate::steps::run_marker as isolation_marker;
 
 #[derive(Default)]
 struct FakeDefender {
@@ -45,9 +46,10 @@ impl Defender for FakeDefender {
         Box::pin(async move { Ok(self.alerts.values().cloned().collect()) })
     }
 
-    fn isolation_actions<'a>(
+    fn machine_actions<'a>(
         &'a self,
         machine_id: &'a str,
+        action_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>> {
         Box::pin(async move {
             Ok(self
@@ -55,7 +57,7 @@ impl Defender for FakeDefender {
                 .lock()
                 .unwrap()
                 .iter()
-                .filter(|a| a["machineId"] == machine_id)
+                .filter(|a| a["machineId"] == machine_id && a["type"] == action_type)
                 .cloned()
                 .collect())
         })
@@ -109,15 +111,108 @@ fn alert(severity: &str) -> Value {
     })
 }
 
+/// The memory run log, also keeping every call in order: the run's history as the executor
+/// wrote it, which the scenarios snapshot.
+#[derive(Default)]
+struct JournalLog {
+    runs: MemoryRunLog,
+    journal: Mutex<Vec<Value>>,
+}
+
+impl JournalLog {
+    fn note(&self, entry: Value) {
+        self.journal.lock().unwrap().push(entry);
+    }
+
+    fn insert(&self, state: RunState) {
+        self.runs.insert(state);
+    }
+
+    fn reason(&self, run_id: &str) -> Option<String> {
+        self.runs.reason(run_id)
+    }
+
+    /// Every call for the run, then its final record.
+    fn history(&self, run_id: &str) -> Value {
+        let calls: Vec<Value> = self
+            .journal
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["run"] == run_id)
+            .cloned()
+            .collect();
+        let run = self.runs.load(run_id).unwrap();
+        json!({
+            "calls": calls,
+            "status": run.status,
+            "reason": self.runs.reason(run_id),
+            "steps": run.steps,
+        })
+    }
+}
+
+impl RunLog for JournalLog {
+    fn load(&self, run_id: &str) -> Result<RunState, LogError> {
+        self.runs.load(run_id)
+    }
+
+    fn run_started(&self, run_id: &str) -> Result<(), LogError> {
+        self.note(json!({ "run": run_id, "call": "run_started" }));
+        self.runs.run_started(run_id)
+    }
+
+    fn step_started(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        attempt: u32,
+        input: &Value,
+    ) -> Result<(), LogError> {
+        self.note(json!({
+            "run": run_id, "call": "step_started", "step": step_id, "attempt": attempt, "input": input,
+        }));
+        self.runs.step_started(run_id, step_id, attempt, input)
+    }
+
+    fn step_finished(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        status: StepStatus,
+        output: Option<&Value>,
+        error: Option<&ActionError>,
+    ) -> Result<(), LogError> {
+        self.note(json!({
+            "run": run_id, "call": "step_finished", "step": step_id, "status": status,
+            "output": output, "error": error,
+        }));
+        self.runs
+            .step_finished(run_id, step_id, status, output, error)
+    }
+
+    fn run_finished(
+        &self,
+        run_id: &str,
+        status: RunStatus,
+        reason: Option<&str>,
+    ) -> Result<(), LogError> {
+        self.note(
+            json!({ "run": run_id, "call": "run_finished", "status": status, "reason": reason }),
+        );
+        self.runs.run_finished(run_id, status, reason)
+    }
+}
+
 struct Harness {
-    log: Arc<MemoryRunLog>,
+    log: Arc<JournalLog>,
     defender: Arc<FakeDefender>,
     mailer: Arc<FakeMailer>,
     executor: Executor,
 }
 
 fn harness(defender: FakeDefender) -> Harness {
-    let log = Arc::new(MemoryRunLog::default());
+    let log = Arc::new(JournalLog::default());
     let defender = Arc::new(defender);
     let mailer = Arc::new(FakeMailer::default());
     let settings = ExecutorSettings {
@@ -158,7 +253,7 @@ fn seed_run(run_id: &str, severity: &str, dry_run: bool) -> RunState {
     }
 }
 
-fn status_of(log: &MemoryRunLog, run_id: &str, step: &str) -> StepStatus {
+fn status_of(log: &JournalLog, run_id: &str, step: &str) -> StepStatus {
     log.load(run_id).unwrap().steps[step].status
 }
 
@@ -245,6 +340,7 @@ async fn retryable_errors_are_retried_and_permanent_ones_fail_at_once() {
         1,
         "isolated exactly once"
     );
+    insta::assert_json_snapshot!("retry_after_429_and_500", h.log.history("r3"));
 
     let defender = FakeDefender::default();
     defender
@@ -329,6 +425,7 @@ async fn a_resumed_run_reuses_an_isolation_that_already_happened() {
         .unwrap();
     assert_eq!(output["actionId"], "action-9");
     assert_eq!(output["reusedExistingAction"], true);
+    insta::assert_json_snapshot!("resume_after_a_crash_mid_isolation", h.log.history("r5"));
 }
 
 #[tokio::test]
@@ -361,6 +458,7 @@ async fn an_email_in_flight_at_a_crash_interrupts_the_run_instead_of_resending()
             .unwrap()
             .contains("may or may not have been sent")
     );
+    insta::assert_json_snapshot!("email_in_flight_interrupts", h.log.history("r6"));
 }
 
 #[tokio::test]
@@ -391,6 +489,7 @@ async fn a_dry_run_records_the_requests_without_sending_them() {
             .contains("(dry run: not sent)"),
         "the body names the unsent action"
     );
+    insta::assert_json_snapshot!("dry_run", h.log.history("r7"));
 }
 
 #[tokio::test]

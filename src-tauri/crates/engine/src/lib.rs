@@ -18,3 +18,4 @@ pub mod schedule;
 pub mod service;
 pub mod setup;
 pub mod sqlite;
+pub mod steps;
