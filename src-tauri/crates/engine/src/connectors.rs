@@ -87,6 +87,13 @@ pub struct IsolationRequest {
     pub comment: String,
 }
 
+/// A release from isolation as the engine sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRequest {
+    pub machine_id: String,
+    pub comment: String,
+}
+
 /// The Defender operations flows use today. Alerts and machine actions travel as the API's
 /// own JSON, because that JSON is what a step outputs and what later steps reference.
 pub trait Defender: Send + Sync {
@@ -109,6 +116,12 @@ pub trait Defender: Send + Sync {
     fn isolate<'a>(
         &'a self,
         request: &'a IsolationRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>>;
+
+    /// Releases the machine from isolation (`POST /api/machines/{id}/unisolate`).
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
     ) -> BoxFuture<'a, Result<Value, ActionError>>;
 }
 

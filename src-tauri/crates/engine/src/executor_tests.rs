@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::connectors::{
-    ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail,
+    ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail, ReleaseRequest,
 };
 use crate::events::EventBus;
 use crate::executor::{Executor, ExecutorSettings};
@@ -76,6 +76,23 @@ impl Defender for FakeDefender {
             let action = json!({
                 "id": format!("action-{}", self.actions.lock().unwrap().len() + 1),
                 "type": "Isolate",
+                "status": "Pending",
+                "machineId": request.machine_id,
+                "requestorComment": request.comment,
+            });
+            self.actions.lock().unwrap().push(action.clone());
+            Ok(action)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            let action = json!({
+                "id": format!("action-{}", self.actions.lock().unwrap().len() + 1),
+                "type": "Unisolate",
                 "status": "Pending",
                 "machineId": request.machine_id,
                 "requestorComment": request.comment,

@@ -7,7 +7,7 @@ use flowguard_defender::entities::IsolationType;
 use flowguard_defender::{DefenderClient, DefenderError, ListQuery};
 
 pub use crate::connectors::ACTION_ALREADY_IN_PROGRESS;
-use crate::connectors::{ActionError, BoxFuture, Defender, IsolationRequest};
+use crate::connectors::{ActionError, BoxFuture, Defender, IsolationRequest, ReleaseRequest};
 
 /// [`Defender`] over the real client (against a tenant or the emulator).
 #[derive(Clone)]
@@ -119,6 +119,20 @@ impl Defender for LiveDefender {
             let action = self
                 .client
                 .isolate(&request.machine_id, &request.comment, isolation_type)
+                .await
+                .map_err(|e| action_error(&e))?;
+            to_json(&action)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            let action = self
+                .client
+                .unisolate(&request.machine_id, &request.comment)
                 .await
                 .map_err(|e| action_error(&e))?;
             to_json(&action)
