@@ -370,7 +370,7 @@ impl Executor {
 
 /// Why a step found running when its run resumes must not run again, if it must not: its kind
 /// interrupts, or its spec changes the tenant and its kind cannot find what it did.
-fn interrupting(step: &PlannedStep) -> Option<String> {
+pub(crate) fn interrupting(step: &PlannedStep) -> Option<String> {
     let policy = steps::for_kind(&step.spec.kind).map(Executable::in_flight);
     match policy {
         Some(InFlight::Interrupt(why)) => Some(why.to_owned()),

@@ -11,10 +11,10 @@ use crate::connectors::{
     ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail, ReleaseRequest,
 };
 use crate::events::EventBus;
-use crate::executor::{Executor, ExecutorSettings};
+use crate::executor::{Executor, ExecutorSettings, interrupting};
 use crate::retry::RetryPolicy;
 use crate::run::{LogError, MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
-use crate::steps::run_marker as isolation_marker;
+use crate::steps::{self, StepCall, run_marker as isolation_marker};
 
 #[derive(Default)]
 struct FakeDefender {
@@ -528,4 +528,97 @@ async fn a_missing_alert_fails_with_the_apis_code() {
         "ResourceNotFound"
     );
     assert_eq!(run.steps["is_high"].status, StepStatus::Skipped);
+}
+
+/// A registry spec changed for a test, kept for the test's life.
+fn spec_that_changes_the_tenant(kind: &str) -> &'static flowguard_model::NodeKindSpec {
+    let mut spec = flowguard_model::node_kind(kind).unwrap().clone();
+    spec.changes_tenant = true;
+    Box::leak(Box::new(spec))
+}
+
+fn call<'a>(defender: &'a FakeDefender, mailer: &'a FakeMailer, dry_run: bool) -> StepCall<'a> {
+    StepCall {
+        run_id: "r9",
+        title: "Step under test",
+        trigger: &Value::Null,
+        dry_run,
+        may_have_happened: false,
+        defender,
+        mailer,
+    }
+}
+
+#[tokio::test]
+async fn a_tenant_changing_kind_without_a_dry_run_is_refused_in_a_dry_run() {
+    let defender = FakeDefender {
+        alerts: BTreeMap::from([("da1".to_owned(), alert("High"))]),
+        ..FakeDefender::default()
+    };
+    let mailer = FakeMailer::default();
+    let executor = steps::for_kind("get_alert").unwrap();
+    let input = serde_json::Map::from_iter([("alertId".to_owned(), json!("da1"))]);
+    let spec = spec_that_changes_the_tenant("get_alert");
+    let error = executor
+        .attempt(spec, &call(&defender, &mailer, true), &input)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "no_dry_run");
+    assert!(error.message.starts_with("Step under test: "), "{error}");
+    assert_eq!(
+        *defender.get_alert_calls.lock().unwrap(),
+        0,
+        "nothing was sent"
+    );
+    // The registry's own spec reads, so a dry run performs it.
+    let spec = flowguard_model::node_kind("get_alert").unwrap();
+    let output = executor
+        .attempt(spec, &call(&defender, &mailer, true), &input)
+        .await
+        .unwrap();
+    assert_eq!(output["retrievedFrom"], "api");
+}
+
+#[test]
+fn a_tenant_changing_step_that_cannot_be_found_again_is_not_resumed() {
+    let plan = flowguard_model::Plan::check(&seed_run("r10", "High", false).flow).unwrap();
+    let mut get_alert = plan.step("get_alert").unwrap().clone();
+    assert_eq!(interrupting(&get_alert), None, "a read resumes");
+    get_alert.spec = spec_that_changes_the_tenant("get_alert");
+    assert!(
+        interrupting(&get_alert)
+            .unwrap()
+            .contains("changes the tenant"),
+        "a tenant-changing kind that cannot find what it did interrupts"
+    );
+    assert_eq!(
+        interrupting(plan.step("isolate").unwrap()),
+        None,
+        "found by marker"
+    );
+    assert!(interrupting(plan.step("email_soc").unwrap()).is_some());
+}
+
+#[tokio::test]
+async fn an_input_that_does_not_fit_the_kind_names_the_step() {
+    let defender = FakeDefender::default();
+    let mailer = FakeMailer::default();
+    let input = serde_json::Map::from_iter([
+        ("machineId".to_owned(), json!("m1")),
+        ("isolationType".to_owned(), json!("Partial")),
+        ("comment".to_owned(), json!("why")),
+    ]);
+    let error = steps::for_kind("isolate_machine")
+        .unwrap()
+        .attempt(
+            flowguard_model::node_kind("isolate_machine").unwrap(),
+            &call(&defender, &mailer, false),
+            &input,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "input_error");
+    assert!(error.message.starts_with("Step under test: "), "{error}");
+    assert!(error.message.contains("Partial"), "{error}");
+    assert!(defender.isolate_calls.lock().unwrap().is_empty());
 }
