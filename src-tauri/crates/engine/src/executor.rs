@@ -127,10 +127,7 @@ impl Executor {
                     .map(|why| (step, why))
             })
         {
-            let reason = format!(
-                "Flowguard stopped while step {} ({}) was running, so the run was not resumed: {why}.",
-                step.id, step.title
-            );
+            let reason = why.replace("{step}", &step.id);
             self.log.step_finished(
                 run_id,
                 &step.id,
@@ -368,15 +365,17 @@ impl Executor {
     }
 }
 
-/// Why a step found running when its run resumes must not run again, if it must not: its kind
-/// interrupts, or its spec changes the tenant and its kind cannot find what it did.
+/// Why a step found running when its run resumes must not run again, if it must not (`{step}`
+/// stands for its id): its kind interrupts, or its spec changes the tenant and its kind cannot
+/// find what it did.
 pub(crate) fn interrupting(step: &PlannedStep) -> Option<String> {
     let policy = steps::for_kind(&step.spec.kind).map(Executable::in_flight);
     match policy {
         Some(InFlight::Interrupt(why)) => Some(why.to_owned()),
         Some(InFlight::FindByMarker) => None,
         Some(InFlight::Resume) | None if step.spec.changes_tenant => Some(
-            "it changes the tenant and may or may not have done so; run it again from that step"
+            "Flowguard stopped while step {step} was changing the tenant; it may or may not have \
+             done so, so the run was not resumed. Run it again from that step to finish it."
                 .to_owned(),
         ),
         Some(InFlight::Resume) | None => None,

@@ -588,7 +588,7 @@ fn a_tenant_changing_step_that_cannot_be_found_again_is_not_resumed() {
     assert!(
         interrupting(&get_alert)
             .unwrap()
-            .contains("changes the tenant"),
+            .contains("changing the tenant"),
         "a tenant-changing kind that cannot find what it did interrupts"
     );
     assert_eq!(

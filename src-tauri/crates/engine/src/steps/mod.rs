@@ -32,7 +32,8 @@ pub enum InFlight {
     /// marker) and reuses it.
     FindByMarker,
     /// Do not run it again: what it did cannot be looked up. The run ends interrupted with
-    /// this sentence (what may or may not have happened), and the analyst reruns from the step.
+    /// this reason (`{step}` stands for the step's id): what may or may not have happened, and
+    /// that the analyst can run it again from the step.
     Interrupt(&'static str),
 }
 

@@ -29,7 +29,8 @@ impl StepKind for Step {
     const KIND: &'static str = KIND;
     type Input = Input;
     const IN_FLIGHT: InFlight = InFlight::Interrupt(
-        "its email may or may not have been sent; run it again from that step to send it",
+        "Flowguard stopped while step {step} was sending its email; it may or may not have been \
+         sent, so the run was not resumed. Run it again from that step to send it.",
     );
 
     fn perform<'a>(
