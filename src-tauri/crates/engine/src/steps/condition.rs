@@ -45,10 +45,23 @@ mod tests {
 
     #[test]
     fn truthiness_follows_jinja() {
-        for falsy in [json!(null), json!(false), json!(0), json!(""), json!([]), json!({})] {
+        for falsy in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(""),
+            json!([]),
+            json!({}),
+        ] {
             assert!(!truthy(&falsy), "{falsy}");
         }
-        for true_ in [json!(true), json!(1.5), json!("no"), json!([0]), json!({"a": 1})] {
+        for true_ in [
+            json!(true),
+            json!(1.5),
+            json!("no"),
+            json!([0]),
+            json!({"a": 1}),
+        ] {
             assert!(truthy(&true_), "{true_}");
         }
     }

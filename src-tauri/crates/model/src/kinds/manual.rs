@@ -3,7 +3,9 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ALERT_EXAMPLE_ID, Category, MACHINE_EXAMPLE_ID, NodeKindSpec, ValueType, kind, output};
+use super::{
+    ALERT_EXAMPLE_ID, Category, MACHINE_EXAMPLE_ID, NodeKindSpec, ValueType, kind, output,
+};
 
 pub const KIND: &str = "manual";
 pub const PALETTE_RANK: u16 = 30;

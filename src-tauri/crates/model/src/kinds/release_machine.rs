@@ -4,7 +4,9 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Category, FieldType, MACHINE_EXAMPLE_ID, NodeKindSpec, ValueType, field, kind, output};
+use super::{
+    Category, FieldType, MACHINE_EXAMPLE_ID, NodeKindSpec, ValueType, field, kind, output,
+};
 
 pub const KIND: &str = "release_machine";
 pub const PALETTE_RANK: u16 = 20;

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Category, FieldSchema, FieldType, NodeKindSpec, Preview, ValueType, enum_field, field, kind, output};
+use super::{
+    Category, FieldSchema, FieldType, NodeKindSpec, Preview, ValueType, enum_field, field, kind,
+    output,
+};
 
 pub const KIND: &str = "send_email";
 pub const PALETTE_RANK: u16 = 90;
