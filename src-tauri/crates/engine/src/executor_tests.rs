@@ -622,3 +622,58 @@ async fn an_input_that_does_not_fit_the_kind_names_the_step() {
     assert!(error.message.contains("Partial"), "{error}");
     assert!(defender.isolate_calls.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_resumed_run_reuses_a_release_that_already_happened() {
+    let h = harness(FakeDefender::default());
+    let flow: flowguard_model::Flow =
+        serde_json::from_str(include_str!("../tests/fixtures/release-machine.flow.json")).unwrap();
+    h.log.insert(RunState {
+        run_id: "r11".into(),
+        flow_id: flow.id.clone(),
+        flow,
+        trigger: json!({ "alertId": "da1", "machineId": "m1" }),
+        dry_run: false,
+        status: RunStatus::Running,
+        steps: BTreeMap::from([(
+            "release".to_owned(),
+            StepRecord {
+                status: StepStatus::Running,
+                attempts: 1,
+                input: None,
+                output: None,
+                error: None,
+            },
+        )]),
+    });
+    // The crash happened after Defender accepted the release; an isolation with the same
+    // marker is not a release.
+    h.defender.actions.lock().unwrap().extend([
+        json!({
+            "id": "action-3", "type": "Isolate", "status": "Succeeded", "machineId": "m1",
+            "requestorComment": format!("Isolated {}", isolation_marker("r11")),
+        }),
+        json!({
+            "id": "action-4", "type": "Unisolate", "status": "Pending", "machineId": "m1",
+            "requestorComment": format!("Released {}", isolation_marker("r11")),
+        }),
+    ]);
+    assert_eq!(
+        h.executor
+            .execute("r11", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    let output = h.log.load("r11").unwrap().steps["release"]
+        .output
+        .clone()
+        .unwrap();
+    assert_eq!(output["actionId"], "action-4");
+    assert_eq!(output["reusedExistingAction"], true);
+    assert_eq!(
+        h.defender.actions.lock().unwrap().len(),
+        2,
+        "no second release"
+    );
+}
