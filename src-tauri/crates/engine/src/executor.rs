@@ -1,6 +1,7 @@
 //! Runs one run, step by step, recording everything.
 //!
-//! The run's flow version is checked once into a [`Plan`] (its errors fail the run, each named).
+//! The run's flow version is checked into a [`Plan`] once per version (its errors fail the run,
+//! each named; [`Executor::plan`] keeps the plans of the versions run lately).
 //! For each step, in the plan's order: skip it if no live edge leads to it (see
 //! [`crate::graph`]); otherwise resolve its inputs, record the attempt (committed *before* the
 //! side effect), ask its step kind ([`crate::steps`]) to perform it with a timeout, and record
@@ -20,14 +21,14 @@
 //! tenant-changing or outward step would have sent; a tenant-changing kind without a dry run
 //! fails rather than being performed.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use flowguard_model::{Plan, PlannedStep};
+use flowguard_model::{Diagnostic, Flow, Plan, PlannedStep};
 
 use crate::connectors::{ActionError, Defender, Mailer};
 use crate::events::{EventBus, RunEvent};
@@ -62,7 +63,16 @@ pub struct Executor {
     mailer: Arc<dyn Mailer>,
     events: EventBus,
     settings: ExecutorSettings,
+    /// The checked plans of the flow versions run lately, newest first: a version is validated
+    /// once, not on every run of it.
+    plans: Arc<Mutex<PlanCache>>,
 }
+
+/// Flow versions and their plans, newest first.
+type PlanCache = VecDeque<(Flow, Arc<Plan>)>;
+
+/// How many flow versions' plans an executor keeps.
+const PLANS_KEPT: usize = 32;
 
 /// How one step ended.
 enum StepEnd {
@@ -85,7 +95,27 @@ impl Executor {
             mailer,
             events,
             settings,
+            plans: Arc::default(),
         }
+    }
+
+    /// The flow's checked plan ([`Plan::check`]), or every error it has. A flow version this
+    /// executor has planned lately is not validated again, so a caller that checks a flow before
+    /// queueing a run of it (Run now) costs the run nothing.
+    pub fn plan(&self, flow: &Flow) -> Result<Arc<Plan>, Vec<Diagnostic>> {
+        let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+        let hit = plans.iter().position(|(planned, _)| planned == flow);
+        if let Some(entry) = hit.and_then(|index| plans.remove(index)) {
+            let plan = entry.1.clone();
+            plans.push_front(entry);
+            return Ok(plan);
+        }
+        drop(plans);
+        let plan = Arc::new(Plan::check(flow)?);
+        let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+        plans.push_front((flow.clone(), plan.clone()));
+        plans.truncate(PLANS_KEPT);
+        Ok(plan)
     }
 
     pub fn events(&self) -> &EventBus {
@@ -103,7 +133,7 @@ impl Executor {
         if run.status.is_finished() {
             return Ok(run.status);
         }
-        let plan = match Plan::check(&run.flow) {
+        let plan = match self.plan(&run.flow) {
             Ok(plan) => plan,
             Err(errors) => {
                 let problems: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();

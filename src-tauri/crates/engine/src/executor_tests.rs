@@ -677,3 +677,27 @@ async fn a_resumed_run_reuses_a_release_that_already_happened() {
         "no second release"
     );
 }
+
+#[test]
+fn a_flow_version_is_planned_once_and_a_changed_one_again() {
+    let h = harness(FakeDefender::default());
+    let flow = seed_run("r12", "High", false).flow;
+    let first = h.executor.plan(&flow).unwrap();
+    let copy = seed_run("r13", "High", false).flow;
+    let again = h.executor.plan(&copy).unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "the same version is not checked again"
+    );
+    let mut changed = flow;
+    changed.steps[0].title = "Read the alert".into();
+    let other = h.executor.plan(&changed).unwrap();
+    assert!(!Arc::ptr_eq(&first, &other));
+    assert_eq!(other.step("get_alert").unwrap().title, "Read the alert");
+    changed.steps[0].inputs.insert("alertId".into(), json!(""));
+    let errors = h.executor.plan(&changed).unwrap_err();
+    assert_eq!(
+        errors[0].code,
+        flowguard_model::DiagnosticCode::MissingRequired
+    );
+}
