@@ -75,12 +75,22 @@ mod optional_millis {
     }
 }
 
+/// The error code for Defender's documented 400 "Action is already in progress".
+pub const ACTION_ALREADY_IN_PROGRESS: &str = "ActionAlreadyInProgress";
+
 /// An isolation request as the engine sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IsolationRequest {
     pub machine_id: String,
     /// `Full` or `Selective`.
     pub isolation_type: String,
+    pub comment: String,
+}
+
+/// A release from isolation as the engine sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRequest {
+    pub machine_id: String,
     pub comment: String,
 }
 
@@ -95,15 +105,23 @@ pub trait Defender: Send + Sync {
         since: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>>;
 
-    /// The machine's isolation actions, newest first.
-    fn isolation_actions<'a>(
+    /// The machine's actions of one type (`Isolate`, `Unisolate`, …), newest first: where a
+    /// step looks for the action an earlier attempt of it started.
+    fn machine_actions<'a>(
         &'a self,
         machine_id: &'a str,
+        action_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>>;
 
     fn isolate<'a>(
         &'a self,
         request: &'a IsolationRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>>;
+
+    /// Releases the machine from isolation (`POST /api/machines/{id}/unisolate`).
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
     ) -> BoxFuture<'a, Result<Value, ActionError>>;
 }
 

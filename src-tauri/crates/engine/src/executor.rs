@@ -1,38 +1,42 @@
 //! Runs one run, step by step, recording everything.
 //!
-//! For each step, in the order of [`crate::graph`]: skip it if no live edge leads to it;
-//! otherwise resolve its inputs, record the attempt (committed *before* the side effect), perform
-//! it with a timeout, and record the outcome (committed *after*). Retryable failures are retried
-//! with backoff; anything else fails the step and the run, and the steps not reached are recorded
-//! as skipped.
+//! The run's flow version is checked into a [`Plan`] once per version (its errors fail the run,
+//! each named; [`Executor::plan`] keeps the plans of the versions run lately).
+//! For each step, in the plan's order: skip it if no live edge leads to it (see
+//! [`crate::graph`]); otherwise resolve its inputs, record the attempt (committed *before* the
+//! side effect), ask its step kind ([`crate::steps`]) to perform it with a timeout, and record
+//! the outcome (committed *after*). Retryable failures are retried with backoff; anything else
+//! fails the step and the run, and the steps not reached are recorded as skipped.
 //!
-//! Side effects are guarded against repeats:
-//! - Isolation carries a marker, `[flowguard run <run id>]`, at the end of its comment. When an
-//!   attempt may already have reached Defender (a retry after a timeout, or a run resumed after a
-//!   crash), the executor first looks for an isolation action with that marker on the machine and
-//!   reuses it instead of isolating twice.
-//! - An email cannot be looked up afterwards. A run found with its email step in flight is
-//!   marked interrupted rather than resumed, so a crash never sends the same email twice; the
-//!   analyst can run it again from that step.
+//! Side effects are guarded against repeats, by what each kind declares:
+//! - A kind that can find what an earlier attempt did ([`InFlight::FindByMarker`]: machine
+//!   actions carry the marker `[flowguard run <run id>]` in their comment) is told, on a retry
+//!   or a resumed run, that the attempt may already have happened, and reuses it.
+//! - A kind whose effect cannot be looked up ([`InFlight::Interrupt`]: an email) found in flight
+//!   when a run resumes ends the run interrupted instead of repeating; the analyst can run it
+//!   again from that step. A kind whose spec says it changes the tenant is treated so too unless
+//!   it finds by marker.
 //!
 //! A dry run performs every read but records, instead of sending, the exact request each
-//! tenant-changing or outward step would have sent.
+//! tenant-changing or outward step would have sent; a tenant-changing kind without a dry run
+//! fails rather than being performed.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use flowguard_model::{Flow, Port, TRIGGER_ID, kinds};
+use flowguard_model::{Diagnostic, Flow, Plan, PlannedStep};
 
-use crate::connectors::{ActionError, Defender, IsolationRequest, Mailer, OutgoingEmail};
+use crate::connectors::{ActionError, Defender, Mailer};
 use crate::events::{EventBus, RunEvent};
-use crate::graph::{GraphEdge, NodeOutcome, StepGraph};
+use crate::graph::{NodeOutcome, should_run};
 use crate::resolve::{context, resolve_inputs};
 use crate::retry::{RetryPolicy, jitter};
 use crate::run::{LogError, RunLog, RunState, RunStatus, StepStatus};
+use crate::steps::{self, Executable, InFlight, StepCall};
 
 /// Settings every run shares.
 #[derive(Debug, Clone, Copy)]
@@ -51,11 +55,6 @@ impl Default for ExecutorSettings {
     }
 }
 
-/// The marker an isolation comment ends with, tying the Defender action to its run.
-pub fn isolation_marker(run_id: &str) -> String {
-    format!("[flowguard run {run_id}]")
-}
-
 /// Runs runs.
 #[derive(Clone)]
 pub struct Executor {
@@ -64,7 +63,16 @@ pub struct Executor {
     mailer: Arc<dyn Mailer>,
     events: EventBus,
     settings: ExecutorSettings,
+    /// The checked plans of the flow versions run lately, newest first: a version is validated
+    /// once, not on every run of it.
+    plans: Arc<Mutex<PlanCache>>,
 }
+
+/// Flow versions and their plans, newest first.
+type PlanCache = VecDeque<(Flow, Arc<Plan>)>;
+
+/// How many flow versions' plans an executor keeps.
+const PLANS_KEPT: usize = 32;
 
 /// How one step ended.
 enum StepEnd {
@@ -87,7 +95,27 @@ impl Executor {
             mailer,
             events,
             settings,
+            plans: Arc::default(),
         }
+    }
+
+    /// The flow's checked plan ([`Plan::check`]), or every error it has. A flow version this
+    /// executor has planned lately is not validated again, so a caller that checks a flow before
+    /// queueing a run of it (Run now) costs the run nothing.
+    pub fn plan(&self, flow: &Flow) -> Result<Arc<Plan>, Vec<Diagnostic>> {
+        let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+        let hit = plans.iter().position(|(planned, _)| planned == flow);
+        if let Some(entry) = hit.and_then(|index| plans.remove(index)) {
+            let plan = entry.1.clone();
+            plans.push_front(entry);
+            return Ok(plan);
+        }
+        drop(plans);
+        let plan = Arc::new(Plan::check(flow)?);
+        let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+        plans.push_front((flow.clone(), plan.clone()));
+        plans.truncate(PLANS_KEPT);
+        Ok(plan)
     }
 
     pub fn events(&self) -> &EventBus {
@@ -105,28 +133,39 @@ impl Executor {
         if run.status.is_finished() {
             return Ok(run.status);
         }
-        // A step that was in flight when the process stopped: resume only where that is safe.
-        for (step_id, record) in &run.steps {
-            if record.status == StepStatus::Running
-                && run
-                    .flow
-                    .step(step_id)
-                    .is_some_and(|step| step.kind == "send_email")
-                && !run.dry_run
-            {
+        let plan = match self.plan(&run.flow) {
+            Ok(plan) => plan,
+            Err(errors) => {
+                let problems: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
                 let reason = format!(
-                    "Flowguard stopped while step {step_id} was sending its email; it may or may not \
-                     have been sent, so the run was not resumed. Run it again from that step to send it."
+                    "the flow version this run was created with has errors: {}",
+                    problems.join("; ")
                 );
-                self.log.step_finished(
-                    run_id,
-                    step_id,
-                    StepStatus::Failed,
-                    None,
-                    Some(&ActionError::permanent("interrupted", reason.clone())),
-                )?;
-                return self.finish(&run, RunStatus::Interrupted, Some(&reason));
+                return self.finish(&run, RunStatus::Failed, Some(&reason));
             }
+        };
+        // A step that was in flight when the process stopped: resume only where that is safe.
+        if !run.dry_run
+            && let Some((step, why)) = plan.steps().iter().find_map(|step| {
+                let running = run
+                    .steps
+                    .get(&step.id)
+                    .is_some_and(|record| record.status == StepStatus::Running);
+                running
+                    .then(|| interrupting(step))
+                    .flatten()
+                    .map(|why| (step, why))
+            })
+        {
+            let reason = why.replace("{step}", &step.id);
+            self.log.step_finished(
+                run_id,
+                &step.id,
+                StepStatus::Failed,
+                None,
+                Some(&ActionError::permanent("interrupted", reason.clone())),
+            )?;
+            return self.finish(&run, RunStatus::Interrupted, Some(&reason));
         }
 
         self.log.run_started(run_id)?;
@@ -136,27 +175,20 @@ impl Executor {
             dry_run: run.dry_run,
         });
 
-        let graph = match step_graph(&run.flow) {
-            Ok(graph) => graph,
-            Err(message) => return self.finish(&run, RunStatus::Failed, Some(&message)),
-        };
-
         let mut outcomes: BTreeMap<String, NodeOutcome> = BTreeMap::new();
         let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
         let mut failure: Option<String> = None;
 
-        for step_id in graph.order() {
+        for step in plan.steps() {
+            let step_id = &step.id;
             let record = run.steps.get(step_id).cloned().unwrap_or_default();
             // Already decided in an earlier life of this run: reuse the outcome.
             match record.status {
                 StepStatus::Succeeded => {
                     let output = record.output.clone().unwrap_or(Value::Null);
-                    outcomes.insert(
-                        step_id.clone(),
-                        NodeOutcome::Succeeded {
-                            branch: branch_of(&run.flow, step_id, &output),
-                        },
-                    );
+                    let branch = steps::for_kind(&step.spec.kind)
+                        .and_then(|executor| executor.branch(&output));
+                    outcomes.insert(step_id.clone(), NodeOutcome::Succeeded { branch });
                     outputs.insert(step_id.clone(), output);
                     continue;
                 }
@@ -166,7 +198,7 @@ impl Executor {
                 }
                 StepStatus::Failed | StepStatus::Pending | StepStatus::Running => {}
             }
-            if failure.is_some() || !graph.should_run(TRIGGER_ID, step_id, &outcomes) {
+            if failure.is_some() || !should_run(step, &outcomes) {
                 self.log
                     .step_finished(run_id, step_id, StepStatus::Skipped, None, None)?;
                 self.events.publish(RunEvent::StepFinished {
@@ -188,7 +220,7 @@ impl Executor {
 
             let started = Instant::now();
             let end = self
-                .run_step(&run, step_id, record.attempts, &outputs, cancel)
+                .run_step(&run, step, record.attempts, &outputs, cancel)
                 .await?;
             let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             match end {
@@ -271,27 +303,28 @@ impl Executor {
     async fn run_step(
         &self,
         run: &RunState,
-        step_id: &str,
+        step: &PlannedStep,
         earlier_attempts: u32,
         outputs: &BTreeMap<String, Value>,
         cancel: &CancellationToken,
     ) -> Result<StepEnd, LogError> {
-        let Some(step) = run.flow.step(step_id) else {
-            return Ok(StepEnd::Failed(ActionError::permanent(
-                "unknown_step",
-                format!("no step {step_id}"),
-            )));
-        };
-        let Some(spec) = kinds::node_kind(&step.kind) else {
+        let step_id = step.id.as_str();
+        let Some(executor) = steps::for_kind(&step.spec.kind) else {
+            self.log
+                .step_started(&run.run_id, step_id, earlier_attempts + 1, &Value::Null)?;
             return Ok(StepEnd::Failed(ActionError::permanent(
                 "unknown_kind",
-                format!("this build cannot run steps of kind {:?}", step.kind),
+                format!(
+                    "{}: this build cannot run steps of kind {:?}",
+                    step.title, step.spec.kind
+                ),
             )));
         };
-        let input = match resolve_inputs(spec, &step.inputs, &context(&run.trigger, outputs)) {
+        let input = match resolve_inputs(step.spec, &step.inputs, &context(&run.trigger, outputs)) {
             Ok(input) => input,
             Err(error) => {
-                let error = ActionError::permanent("input_error", error.to_string());
+                let error =
+                    ActionError::permanent("input_error", format!("{}: {error}", step.title));
                 self.log
                     .step_started(&run.run_id, step_id, earlier_attempts + 1, &Value::Null)?;
                 return Ok(StepEnd::Failed(error));
@@ -311,20 +344,32 @@ impl Executor {
                 step_id: step_id.to_owned(),
                 attempt,
             });
-            // Earlier attempts may have reached the outside world.
-            let may_have_happened = attempt > 1;
+            let call = StepCall {
+                run_id: &run.run_id,
+                title: &step.title,
+                trigger: &run.trigger,
+                dry_run: run.dry_run,
+                // Earlier attempts (in this life or an earlier one) may have reached the
+                // outside world.
+                may_have_happened: attempt > 1,
+                defender: self.defender.as_ref(),
+                mailer: self.mailer.as_ref(),
+            };
             let performed = tokio::select! {
                 () = cancel.cancelled() => return Ok(StepEnd::Cancelled),
                 result = tokio::time::timeout(
                     self.settings.step_timeout,
-                    self.perform(run, &step.kind, &input, may_have_happened),
+                    executor.attempt(step.spec, &call, &input),
                 ) => result.unwrap_or_else(|_| Err(ActionError::retryable(
                     "timeout",
                     format!("the step took longer than {:?}", self.settings.step_timeout),
                 ))),
             };
             match performed {
-                Ok((output, branch)) => return Ok(StepEnd::Succeeded { output, branch }),
+                Ok(output) => {
+                    let branch = executor.branch(&output);
+                    return Ok(StepEnd::Succeeded { output, branch });
+                }
                 Err(error) if error.retryable => {
                     let Some(delay) =
                         policy.delay_before(attempt_in_this_life + 1, jitter(), error.retry_after)
@@ -348,220 +393,21 @@ impl Executor {
             }
         }
     }
+}
 
-    /// What each step kind does. Adding a kind: one arm here (see the crate README).
-    async fn perform(
-        &self,
-        run: &RunState,
-        kind: &str,
-        input: &Map<String, Value>,
-        may_have_happened: bool,
-    ) -> Result<(Value, Option<bool>), ActionError> {
-        let text = |name: &str| {
-            input
-                .get(name)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        match kind {
-            "get_alert" => {
-                let alert_id = text("alertId");
-                if alert_id.is_empty() {
-                    return Err(ActionError::permanent(
-                        "input_error",
-                        "the alert id is empty",
-                    ));
-                }
-                // The trigger has just fetched this alert: reuse it instead of a second call.
-                let from_trigger = run
-                    .trigger
-                    .get("alert")
-                    .filter(|alert| alert["id"] == alert_id.as_str());
-                let (mut alert, source) = match from_trigger {
-                    Some(alert) => (alert.clone(), "trigger"),
-                    None => (self.defender.get_alert(&alert_id).await?, "api"),
-                };
-                if let Value::Object(fields) = &mut alert {
-                    fields.insert("retrievedFrom".to_owned(), Value::String(source.to_owned()));
-                }
-                Ok((alert, None))
-            }
-            "condition" => {
-                let result = truthy(input.get("expression").unwrap_or(&Value::Null));
-                Ok((json!({ "result": result }), Some(result)))
-            }
-            "isolate_machine" => {
-                let marker = isolation_marker(&run.run_id);
-                let comment = text("comment");
-                let request = IsolationRequest {
-                    machine_id: text("machineId"),
-                    isolation_type: text("isolationType"),
-                    comment: if comment.is_empty() {
-                        marker.clone()
-                    } else {
-                        format!("{comment} {marker}")
-                    },
-                };
-                if request.machine_id.is_empty() {
-                    return Err(ActionError::permanent(
-                        "input_error",
-                        "the machine id is empty",
-                    ));
-                }
-                if run.dry_run {
-                    return Ok((dry_run_isolation(&request), None));
-                }
-                if may_have_happened
-                    && let Some(action) = self.find_isolation(&request.machine_id, &marker).await?
-                {
-                    return Ok((isolation_output(&request, action, true), None));
-                }
-                match self.defender.isolate(&request).await {
-                    Ok(action) => Ok((isolation_output(&request, action, false), None)),
-                    Err(error) if error.code == "ActionAlreadyInProgress" => {
-                        // Ours (an earlier attempt got through after all) or someone else's: either
-                        // way the machine is being isolated, which is what this step is for.
-                        match self.find_isolation(&request.machine_id, &marker).await? {
-                            Some(action) => Ok((isolation_output(&request, action, true), None)),
-                            None => Ok((
-                                json!({
-                                    "actionId": "",
-                                    "status": "AlreadyInProgress",
-                                    "machineId": request.machine_id,
-                                    "message": error.message,
-                                }),
-                                None,
-                            )),
-                        }
-                    }
-                    Err(error) => Err(error),
-                }
-            }
-            "send_email" => {
-                let list = |name: &str| -> Vec<String> {
-                    input
-                        .get(name)
-                        .and_then(Value::as_array)
-                        .map(|items| {
-                            items
-                                .iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_owned)
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                let format = if text("bodyFormat") == "html" {
-                    flowguard_email::BodyFormat::Html
-                } else {
-                    flowguard_email::BodyFormat::Text
-                };
-                let email = OutgoingEmail {
-                    to: list("to"),
-                    cc: list("cc"),
-                    subject: text("subject"),
-                    body: text("body"),
-                    format,
-                };
-                let connection = Some(text("connection"))
-                    .filter(|c| !c.is_empty())
-                    .unwrap_or_else(|| "smtp".to_owned());
-                if run.dry_run {
-                    return Ok((
-                        json!({
-                            "dryRun": true,
-                            "messageId": "(dry run: not sent)",
-                            "recipients": email.to.iter().chain(&email.cc).collect::<Vec<_>>(),
-                            "connection": connection,
-                            "email": email,
-                        }),
-                        None,
-                    ));
-                }
-                Ok((self.mailer.send(&connection, &email).await?, None))
-            }
-            other => Err(ActionError::permanent(
-                "unknown_kind",
-                format!("this build cannot run steps of kind {other:?}"),
-            )),
-        }
+/// Why a step found running when its run resumes must not run again, if it must not (`{step}`
+/// stands for its id): its kind interrupts, or its spec changes the tenant and its kind cannot
+/// find what it did.
+pub(crate) fn interrupting(step: &PlannedStep) -> Option<String> {
+    let policy = steps::for_kind(&step.spec.kind).map(Executable::in_flight);
+    match policy {
+        Some(InFlight::Interrupt(why)) => Some(why.to_owned()),
+        Some(InFlight::FindByMarker) => None,
+        Some(InFlight::Resume) | None if step.spec.changes_tenant => Some(
+            "Flowguard stopped while step {step} was changing the tenant; it may or may not have \
+             done so, so the run was not resumed. Run it again from that step to finish it."
+                .to_owned(),
+        ),
+        Some(InFlight::Resume) | None => None,
     }
-
-    async fn find_isolation(
-        &self,
-        machine_id: &str,
-        marker: &str,
-    ) -> Result<Option<Value>, ActionError> {
-        let actions = self.defender.isolation_actions(machine_id).await?;
-        Ok(actions.into_iter().find(|action| {
-            action["requestorComment"]
-                .as_str()
-                .is_some_and(|comment| comment.contains(marker))
-                && action["status"].as_str().is_none_or(|status| {
-                    !matches!(status, "Failed" | "Cancelled" | "Canceled" | "TimeOut")
-                })
-        }))
-    }
-}
-
-/// The isolate step's outputs (`actionId`, `status`, `machineId`) plus the whole action.
-fn isolation_output(request: &IsolationRequest, action: Value, reused: bool) -> Value {
-    let mut output = json!({
-        "actionId": action["id"].as_str().unwrap_or_default(),
-        "status": action["status"].as_str().unwrap_or_default(),
-        "machineId": action["machineId"].as_str().unwrap_or(&request.machine_id),
-        "reusedExistingAction": reused,
-    });
-    output["action"] = action;
-    output
-}
-
-fn dry_run_isolation(request: &IsolationRequest) -> Value {
-    json!({
-        "dryRun": true,
-        "actionId": "(dry run: not sent)",
-        "status": "DryRun",
-        "machineId": request.machine_id,
-        "request": {
-            "method": "POST",
-            "path": format!("/api/machines/{}/isolate", request.machine_id),
-            "body": { "Comment": request.comment, "IsolationType": request.isolation_type },
-        },
-    })
-}
-
-/// Jinja truthiness on JSON: false, null, 0, "", [] and {} are false.
-pub fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(fields) => !fields.is_empty(),
-    }
-}
-
-/// A condition's branch from its recorded output.
-fn branch_of(flow: &Flow, step_id: &str, output: &Value) -> Option<bool> {
-    let is_condition = flow
-        .step(step_id)
-        .is_some_and(|step| step.kind == "condition");
-    is_condition.then(|| output["result"].as_bool().unwrap_or(false))
-}
-
-/// The flow's steps as the planner sees them.
-pub fn step_graph(flow: &Flow) -> Result<StepGraph, String> {
-    let steps: Vec<String> = flow.steps.iter().map(|step| step.id.clone()).collect();
-    let edges: Vec<GraphEdge> = flow
-        .edges
-        .iter()
-        .map(|edge| GraphEdge {
-            from: edge.from.clone(),
-            to: edge.to.clone(),
-            port: edge.port.map(|port| port == Port::True),
-        })
-        .collect();
-    StepGraph::new(TRIGGER_ID, &steps, &edges).map_err(|error| error.to_string())
 }

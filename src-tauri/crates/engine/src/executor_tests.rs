@@ -8,12 +8,13 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::connectors::{
-    ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail,
+    ActionError, BoxFuture, Defender, IsolationRequest, Mailer, OutgoingEmail, ReleaseRequest,
 };
 use crate::events::EventBus;
-use crate::executor::{Executor, ExecutorSettings, isolation_marker};
+use crate::executor::{Executor, ExecutorSettings, interrupting};
 use crate::retry::RetryPolicy;
-use crate::run::{MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
+use crate::run::{LogError, MemoryRunLog, RunLog, RunState, RunStatus, StepRecord, StepStatus};
+use crate::steps::{self, StepCall, run_marker as isolation_marker};
 
 #[derive(Default)]
 struct FakeDefender {
@@ -45,9 +46,10 @@ impl Defender for FakeDefender {
         Box::pin(async move { Ok(self.alerts.values().cloned().collect()) })
     }
 
-    fn isolation_actions<'a>(
+    fn machine_actions<'a>(
         &'a self,
         machine_id: &'a str,
+        action_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>> {
         Box::pin(async move {
             Ok(self
@@ -55,7 +57,7 @@ impl Defender for FakeDefender {
                 .lock()
                 .unwrap()
                 .iter()
-                .filter(|a| a["machineId"] == machine_id)
+                .filter(|a| a["machineId"] == machine_id && a["type"] == action_type)
                 .cloned()
                 .collect())
         })
@@ -74,6 +76,23 @@ impl Defender for FakeDefender {
             let action = json!({
                 "id": format!("action-{}", self.actions.lock().unwrap().len() + 1),
                 "type": "Isolate",
+                "status": "Pending",
+                "machineId": request.machine_id,
+                "requestorComment": request.comment,
+            });
+            self.actions.lock().unwrap().push(action.clone());
+            Ok(action)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            let action = json!({
+                "id": format!("action-{}", self.actions.lock().unwrap().len() + 1),
+                "type": "Unisolate",
                 "status": "Pending",
                 "machineId": request.machine_id,
                 "requestorComment": request.comment,
@@ -109,15 +128,108 @@ fn alert(severity: &str) -> Value {
     })
 }
 
+/// The memory run log, also keeping every call in order: the run's history as the executor
+/// wrote it, which the scenarios snapshot.
+#[derive(Default)]
+struct JournalLog {
+    runs: MemoryRunLog,
+    journal: Mutex<Vec<Value>>,
+}
+
+impl JournalLog {
+    fn note(&self, entry: Value) {
+        self.journal.lock().unwrap().push(entry);
+    }
+
+    fn insert(&self, state: RunState) {
+        self.runs.insert(state);
+    }
+
+    fn reason(&self, run_id: &str) -> Option<String> {
+        self.runs.reason(run_id)
+    }
+
+    /// Every call for the run, then its final record.
+    fn history(&self, run_id: &str) -> Value {
+        let calls: Vec<Value> = self
+            .journal
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["run"] == run_id)
+            .cloned()
+            .collect();
+        let run = self.runs.load(run_id).unwrap();
+        json!({
+            "calls": calls,
+            "status": run.status,
+            "reason": self.runs.reason(run_id),
+            "steps": run.steps,
+        })
+    }
+}
+
+impl RunLog for JournalLog {
+    fn load(&self, run_id: &str) -> Result<RunState, LogError> {
+        self.runs.load(run_id)
+    }
+
+    fn run_started(&self, run_id: &str) -> Result<(), LogError> {
+        self.note(json!({ "run": run_id, "call": "run_started" }));
+        self.runs.run_started(run_id)
+    }
+
+    fn step_started(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        attempt: u32,
+        input: &Value,
+    ) -> Result<(), LogError> {
+        self.note(json!({
+            "run": run_id, "call": "step_started", "step": step_id, "attempt": attempt, "input": input,
+        }));
+        self.runs.step_started(run_id, step_id, attempt, input)
+    }
+
+    fn step_finished(
+        &self,
+        run_id: &str,
+        step_id: &str,
+        status: StepStatus,
+        output: Option<&Value>,
+        error: Option<&ActionError>,
+    ) -> Result<(), LogError> {
+        self.note(json!({
+            "run": run_id, "call": "step_finished", "step": step_id, "status": status,
+            "output": output, "error": error,
+        }));
+        self.runs
+            .step_finished(run_id, step_id, status, output, error)
+    }
+
+    fn run_finished(
+        &self,
+        run_id: &str,
+        status: RunStatus,
+        reason: Option<&str>,
+    ) -> Result<(), LogError> {
+        self.note(
+            json!({ "run": run_id, "call": "run_finished", "status": status, "reason": reason }),
+        );
+        self.runs.run_finished(run_id, status, reason)
+    }
+}
+
 struct Harness {
-    log: Arc<MemoryRunLog>,
+    log: Arc<JournalLog>,
     defender: Arc<FakeDefender>,
     mailer: Arc<FakeMailer>,
     executor: Executor,
 }
 
 fn harness(defender: FakeDefender) -> Harness {
-    let log = Arc::new(MemoryRunLog::default());
+    let log = Arc::new(JournalLog::default());
     let defender = Arc::new(defender);
     let mailer = Arc::new(FakeMailer::default());
     let settings = ExecutorSettings {
@@ -158,7 +270,7 @@ fn seed_run(run_id: &str, severity: &str, dry_run: bool) -> RunState {
     }
 }
 
-fn status_of(log: &MemoryRunLog, run_id: &str, step: &str) -> StepStatus {
+fn status_of(log: &JournalLog, run_id: &str, step: &str) -> StepStatus {
     log.load(run_id).unwrap().steps[step].status
 }
 
@@ -245,6 +357,7 @@ async fn retryable_errors_are_retried_and_permanent_ones_fail_at_once() {
         1,
         "isolated exactly once"
     );
+    insta::assert_json_snapshot!("retry_after_429_and_500", h.log.history("r3"));
 
     let defender = FakeDefender::default();
     defender
@@ -329,6 +442,7 @@ async fn a_resumed_run_reuses_an_isolation_that_already_happened() {
         .unwrap();
     assert_eq!(output["actionId"], "action-9");
     assert_eq!(output["reusedExistingAction"], true);
+    insta::assert_json_snapshot!("resume_after_a_crash_mid_isolation", h.log.history("r5"));
 }
 
 #[tokio::test]
@@ -361,6 +475,7 @@ async fn an_email_in_flight_at_a_crash_interrupts_the_run_instead_of_resending()
             .unwrap()
             .contains("may or may not have been sent")
     );
+    insta::assert_json_snapshot!("email_in_flight_interrupts", h.log.history("r6"));
 }
 
 #[tokio::test]
@@ -391,6 +506,7 @@ async fn a_dry_run_records_the_requests_without_sending_them() {
             .contains("(dry run: not sent)"),
         "the body names the unsent action"
     );
+    insta::assert_json_snapshot!("dry_run", h.log.history("r7"));
 }
 
 #[tokio::test]
@@ -412,4 +528,176 @@ async fn a_missing_alert_fails_with_the_apis_code() {
         "ResourceNotFound"
     );
     assert_eq!(run.steps["is_high"].status, StepStatus::Skipped);
+}
+
+/// A registry spec changed for a test, kept for the test's life.
+fn spec_that_changes_the_tenant(kind: &str) -> &'static flowguard_model::NodeKindSpec {
+    let mut spec = flowguard_model::node_kind(kind).unwrap().clone();
+    spec.changes_tenant = true;
+    Box::leak(Box::new(spec))
+}
+
+fn call<'a>(defender: &'a FakeDefender, mailer: &'a FakeMailer, dry_run: bool) -> StepCall<'a> {
+    StepCall {
+        run_id: "r9",
+        title: "Step under test",
+        trigger: &Value::Null,
+        dry_run,
+        may_have_happened: false,
+        defender,
+        mailer,
+    }
+}
+
+#[tokio::test]
+async fn a_tenant_changing_kind_without_a_dry_run_is_refused_in_a_dry_run() {
+    let defender = FakeDefender {
+        alerts: BTreeMap::from([("da1".to_owned(), alert("High"))]),
+        ..FakeDefender::default()
+    };
+    let mailer = FakeMailer::default();
+    let executor = steps::for_kind("get_alert").unwrap();
+    let input = serde_json::Map::from_iter([("alertId".to_owned(), json!("da1"))]);
+    let spec = spec_that_changes_the_tenant("get_alert");
+    let error = executor
+        .attempt(spec, &call(&defender, &mailer, true), &input)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "no_dry_run");
+    assert!(error.message.starts_with("Step under test: "), "{error}");
+    assert_eq!(
+        *defender.get_alert_calls.lock().unwrap(),
+        0,
+        "nothing was sent"
+    );
+    // The registry's own spec reads, so a dry run performs it.
+    let spec = flowguard_model::node_kind("get_alert").unwrap();
+    let output = executor
+        .attempt(spec, &call(&defender, &mailer, true), &input)
+        .await
+        .unwrap();
+    assert_eq!(output["retrievedFrom"], "api");
+}
+
+#[test]
+fn a_tenant_changing_step_that_cannot_be_found_again_is_not_resumed() {
+    let plan = flowguard_model::Plan::check(&seed_run("r10", "High", false).flow).unwrap();
+    let mut get_alert = plan.step("get_alert").unwrap().clone();
+    assert_eq!(interrupting(&get_alert), None, "a read resumes");
+    get_alert.spec = spec_that_changes_the_tenant("get_alert");
+    assert!(
+        interrupting(&get_alert)
+            .unwrap()
+            .contains("changing the tenant"),
+        "a tenant-changing kind that cannot find what it did interrupts"
+    );
+    assert_eq!(
+        interrupting(plan.step("isolate").unwrap()),
+        None,
+        "found by marker"
+    );
+    assert!(interrupting(plan.step("email_soc").unwrap()).is_some());
+}
+
+#[tokio::test]
+async fn an_input_that_does_not_fit_the_kind_names_the_step() {
+    let defender = FakeDefender::default();
+    let mailer = FakeMailer::default();
+    let input = serde_json::Map::from_iter([
+        ("machineId".to_owned(), json!("m1")),
+        ("isolationType".to_owned(), json!("Partial")),
+        ("comment".to_owned(), json!("why")),
+    ]);
+    let error = steps::for_kind("isolate_machine")
+        .unwrap()
+        .attempt(
+            flowguard_model::node_kind("isolate_machine").unwrap(),
+            &call(&defender, &mailer, false),
+            &input,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "input_error");
+    assert!(error.message.starts_with("Step under test: "), "{error}");
+    assert!(error.message.contains("Partial"), "{error}");
+    assert!(defender.isolate_calls.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_resumed_run_reuses_a_release_that_already_happened() {
+    let h = harness(FakeDefender::default());
+    let flow: flowguard_model::Flow =
+        serde_json::from_str(include_str!("../tests/fixtures/release-machine.flow.json")).unwrap();
+    h.log.insert(RunState {
+        run_id: "r11".into(),
+        flow_id: flow.id.clone(),
+        flow,
+        trigger: json!({ "alertId": "da1", "machineId": "m1" }),
+        dry_run: false,
+        status: RunStatus::Running,
+        steps: BTreeMap::from([(
+            "release".to_owned(),
+            StepRecord {
+                status: StepStatus::Running,
+                attempts: 1,
+                input: None,
+                output: None,
+                error: None,
+            },
+        )]),
+    });
+    // The crash happened after Defender accepted the release; an isolation with the same
+    // marker is not a release.
+    h.defender.actions.lock().unwrap().extend([
+        json!({
+            "id": "action-3", "type": "Isolate", "status": "Succeeded", "machineId": "m1",
+            "requestorComment": format!("Isolated {}", isolation_marker("r11")),
+        }),
+        json!({
+            "id": "action-4", "type": "Unisolate", "status": "Pending", "machineId": "m1",
+            "requestorComment": format!("Released {}", isolation_marker("r11")),
+        }),
+    ]);
+    assert_eq!(
+        h.executor
+            .execute("r11", &CancellationToken::new())
+            .await
+            .unwrap(),
+        RunStatus::Succeeded
+    );
+    let output = h.log.load("r11").unwrap().steps["release"]
+        .output
+        .clone()
+        .unwrap();
+    assert_eq!(output["actionId"], "action-4");
+    assert_eq!(output["reusedExistingAction"], true);
+    assert_eq!(
+        h.defender.actions.lock().unwrap().len(),
+        2,
+        "no second release"
+    );
+}
+
+#[test]
+fn a_flow_version_is_planned_once_and_a_changed_one_again() {
+    let h = harness(FakeDefender::default());
+    let flow = seed_run("r12", "High", false).flow;
+    let first = h.executor.plan(&flow).unwrap();
+    let copy = seed_run("r13", "High", false).flow;
+    let again = h.executor.plan(&copy).unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &again),
+        "the same version is not checked again"
+    );
+    let mut changed = flow;
+    changed.steps[0].title = "Read the alert".into();
+    let other = h.executor.plan(&changed).unwrap();
+    assert!(!Arc::ptr_eq(&first, &other));
+    assert_eq!(other.step("get_alert").unwrap().title, "Read the alert");
+    changed.steps[0].inputs.insert("alertId".into(), json!(""));
+    let errors = h.executor.plan(&changed).unwrap_err();
+    assert_eq!(
+        errors[0].code,
+        flowguard_model::DiagnosticCode::MissingRequired
+    );
 }

@@ -17,3 +17,4 @@ pub mod run;
 pub mod schedule;
 pub mod service;
 pub mod sqlite;
+pub mod steps;

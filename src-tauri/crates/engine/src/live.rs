@@ -6,10 +6,8 @@ use serde_json::Value;
 use flowguard_defender::entities::IsolationType;
 use flowguard_defender::{DefenderClient, DefenderError, ListQuery};
 
-use crate::connectors::{ActionError, BoxFuture, Defender, IsolationRequest};
-
-/// The error code the engine uses for the documented 400 "Action is already in progress".
-pub const ACTION_ALREADY_IN_PROGRESS: &str = "ActionAlreadyInProgress";
+pub use crate::connectors::ACTION_ALREADY_IN_PROGRESS;
+use crate::connectors::{ActionError, BoxFuture, Defender, IsolationRequest, ReleaseRequest};
 
 /// [`Defender`] over the real client (against a tenant or the emulator).
 #[derive(Clone)]
@@ -92,14 +90,16 @@ impl Defender for LiveDefender {
         })
     }
 
-    fn isolation_actions<'a>(
+    fn machine_actions<'a>(
         &'a self,
         machine_id: &'a str,
+        action_type: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Value>, ActionError>> {
         Box::pin(async move {
             let query = ListQuery::new().filter(format!(
-                "machineId eq '{}' and type eq 'Isolate'",
-                odata_string(machine_id)
+                "machineId eq '{}' and type eq '{}'",
+                odata_string(machine_id),
+                odata_string(action_type)
             ));
             let page = self
                 .client
@@ -119,6 +119,20 @@ impl Defender for LiveDefender {
             let action = self
                 .client
                 .isolate(&request.machine_id, &request.comment, isolation_type)
+                .await
+                .map_err(|e| action_error(&e))?;
+            to_json(&action)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        request: &'a ReleaseRequest,
+    ) -> BoxFuture<'a, Result<Value, ActionError>> {
+        Box::pin(async move {
+            let action = self
+                .client
+                .unisolate(&request.machine_id, &request.comment)
                 .await
                 .map_err(|e| action_error(&e))?;
             to_json(&action)

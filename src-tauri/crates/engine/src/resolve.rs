@@ -4,7 +4,8 @@
 //! against the run's context, expressions evaluated, email lists split and rendered entry by
 //! entry, and everything else passed through. A missing input takes the schema's default. The
 //! result is what the step run records as its *resolved input*, so the run view shows exactly
-//! what was sent. An HTML email body escapes what it inserts.
+//! what was sent. A template field the schema marks `html_when` (the email body in HTML format)
+//! escapes what it inserts.
 
 use std::collections::BTreeMap;
 
@@ -36,7 +37,13 @@ pub fn resolve_inputs(
     inputs: &BTreeMap<String, Value>,
     context: &Value,
 ) -> Result<Map<String, Value>, ResolveError> {
-    let html_body = inputs.get("bodyFormat").and_then(Value::as_str) == Some("html");
+    // The value of an input as the step runs with it: written, else the schema's default.
+    let value_of = |name: &str| {
+        inputs
+            .get(name)
+            .filter(|value| !value.is_null())
+            .or_else(|| spec.input(name).map(|field| &field.default))
+    };
     let mut resolved = Map::new();
     for field in &spec.inputs {
         let raw = inputs
@@ -54,7 +61,10 @@ pub fn resolve_inputs(
             FieldType::Template => {
                 let source = as_text(raw);
                 let compiled = expr::compile_template(&source).map_err(|e| error(e.to_string()))?;
-                let rendered = if html_body && field.name == "body" {
+                let html = field.html_when.as_ref().is_some_and(|(name, html_value)| {
+                    value_of(name).and_then(Value::as_str) == Some(html_value.as_str())
+                });
+                let rendered = if html {
                     compiled.render_html(context)
                 } else {
                     compiled.render(context)

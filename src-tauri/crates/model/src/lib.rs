@@ -2,8 +2,9 @@
 //!
 //! This crate is pure: no I/O, no async runtime, no Tauri, no database. The store, the engine,
 //! the CLI and the desktop app all depend on it, so it is the one place that says what a flow
-//! is and whether it is valid. Start with [`parse_and_validate`]; the node kinds live in
-//! [`kinds`], dynamic content in [`expr`], the built-in flows in [`templates`].
+//! is and whether it is valid. Start with [`parse_and_validate`] and [`Plan::check`] (the
+//! checked plan the engine runs); the node kinds live in [`kinds`] (one file per kind), dynamic
+//! content in [`expr`], the built-in flows in [`templates`].
 
 pub mod diff;
 pub mod expr;
@@ -12,6 +13,7 @@ pub mod graph;
 pub mod kinds;
 pub mod parse;
 pub mod source;
+pub mod plan;
 pub mod templates;
 pub mod validate;
 
@@ -21,10 +23,11 @@ pub use flow::{
 };
 pub use graph::{AvailableOutput, available_outputs};
 pub use kinds::{
-    Category, FieldSchema, FieldType, NodeKindSpec, OutputSpec, Preview, ValueType, node_kind,
-    node_kinds,
+    Category, FieldSchema, FieldType, InputError, NodeKindSpec, OutputSpec, Preview, ValueType,
+    node_kind, node_kinds, typed_input,
 };
 pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
 pub use source::RunSource;
+pub use plan::{Plan, PlanEdge, PlannedStep, PlannedTrigger};
 pub use templates::TemplateInfo;
 pub use validate::{Diagnostic, DiagnosticCode, Severity, has_errors, validate};

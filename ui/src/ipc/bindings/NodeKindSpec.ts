@@ -13,10 +13,16 @@ export type NodeKindSpec = {
  */
 kind: string, title: string, description: string, category: Category, 
 /**
- * Whether running it changes the tenant (isolation and such): the UI marks these nodes and
- * the engine guards them against repeats after a crash.
+ * Whether running it changes the tenant (isolation and such): the UI marks these nodes; the
+ * engine never performs one in a dry run and never resumes one that was in flight at a crash
+ * unless its step kind can find what the earlier attempt did.
  */
-changesTenant: boolean, inputs: Array<FieldSchema>, outputs: Array<OutputSpec>, 
+changesTenant: boolean, 
+/**
+ * The Defender (or Graph) application permission running this kind needs, e.g.
+ * `Machine.Isolate`; none for kinds that call nothing.
+ */
+permission?: string, inputs: Array<FieldSchema>, outputs: Array<OutputSpec>, 
 /**
  * The named output ports (`true`, `false` for a condition); empty for a single output.
  */
