@@ -503,7 +503,11 @@ mod tests {
             "{}",
             error.message
         );
-        assert!(error.message.contains("“Isolate the laptop”"), "{}", error.message);
+        assert!(
+            error.message.contains("“Isolate the laptop”"),
+            "{}",
+            error.message
+        );
         assert_eq!(
             flows::publish(&store, "nope").unwrap_err().kind,
             CommandErrorKind::NotFound

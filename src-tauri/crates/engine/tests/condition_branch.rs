@@ -20,7 +20,8 @@ async fn an_unconnected_no_branch_ends_the_path_and_the_run_succeeds() {
         .filter(|e| e.port == Some(Port::False))
         .map(|e| e.to.clone())
         .collect();
-    flow.edges.retain(|e| e.port != Some(Port::False) && !review.contains(&e.from));
+    flow.edges
+        .retain(|e| e.port != Some(Port::False) && !review.contains(&e.from));
     flow.steps.retain(|s| !review.contains(&s.id));
     flow.layout.retain(|id, _| !review.contains(id));
     assert!(
