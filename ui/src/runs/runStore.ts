@@ -52,8 +52,6 @@ interface RunState {
   historyFilter: string | null;
   historyLoading: boolean;
   historyError: string | null;
-  /** The Dry run switch, per flow (a flow not in here uses its default). */
-  dryRun: Readonly<Record<string, boolean>>;
 }
 
 interface RunActions {
@@ -76,7 +74,6 @@ interface RunActions {
   backToEditing(): void;
   /** Forgets the watched run (another flow was opened). */
   clearRun(): void;
-  setDryRun(flowId: string, dryRun: boolean): void;
 }
 
 export type RunStore = RunState & RunActions;
@@ -98,7 +95,6 @@ const initialState: RunState = {
   historyFilter: null,
   historyLoading: false,
   historyError: null,
-  dryRun: {},
 };
 
 /** Recent events of any run, so those that arrive before `runFlow` answers are not lost. */
@@ -340,10 +336,6 @@ export const useRunStore = create<RunStore>()((set, get) => {
     clearRun() {
       checkVersion = false;
       set({ runId: null, flowId: null, detail: null, liveStatus: null, nodes: {}, retrying: {}, error: null, otherVersion: null, viewingFlow: null, tab: "history" });
-    },
-
-    setDryRun(flowId, dryRun) {
-      set({ dryRun: { ...get().dryRun, [flowId]: dryRun } });
     },
   };
 });
