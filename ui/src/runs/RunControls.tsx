@@ -1,4 +1,5 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { keepFocusInside } from "../flows/Modal";
 import { errorText, ipc, type AlertChoice, type Flow } from "../ipc/client";
 import type { TriggerChoice } from "../ipc/bindings/TriggerChoice";
 import { useEditorStore } from "../state/editorStore";
@@ -71,24 +72,6 @@ export function RunControls() {
       {open && flow && <RunDialog flow={flow} onClose={close} />}
     </div>
   );
-}
-
-/** Tab and Shift+Tab cycle inside a modal dialog. */
-function keepFocusInside(event: ReactKeyboardEvent, container: HTMLElement | null) {
-  if (!container) return;
-  const focusable = [...container.querySelectorAll<HTMLElement>("button:not(:disabled), input:not(:disabled), select, textarea, [tabindex]:not([tabindex='-1'])")].filter(
-    (element) => !(element instanceof HTMLInputElement && element.type === "radio" && !element.checked),
-  );
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (!first || !last) return;
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
 
 type Choice = { kind: "sample" } | { kind: "alert"; alertId: string } | { kind: "other" };
