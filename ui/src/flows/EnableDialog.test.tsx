@@ -18,7 +18,7 @@ const SEND_EMAIL: NodeKindSpec = {
   kind: "send_email",
   title: "Send email",
   description: "Sends an email.",
-  category: "notify",
+  category: "action",
   changesTenant: false,
   inputs: [],
   outputs: [],

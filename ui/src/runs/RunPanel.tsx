@@ -4,7 +4,7 @@ import type { StepRunView } from "../ipc/bindings/StepRunView";
 import { useEditorStore } from "../state/editorStore";
 import { TRIGGER_ID } from "../state/flowDocument";
 import { useFlowSession } from "../state/flowSession";
-import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, statusIcon, statusText, timeOf, triggerText } from "./format";
+import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, resultText, sourceText, statusIcon, statusText, timeOf, triggerText } from "./format";
 import { RunHistory } from "./RunHistory";
 import { RunFlowView } from "./RunFlowView";
 import { TakenEdgesStyle } from "./TakenEdges";
@@ -205,10 +205,20 @@ function RunView() {
           {statusText(status ?? run.status)}
         </span>
         {run.dryRun && <span className="run-badge dry-run-badge">Dry run</span>}
-        <span className="run-fact">
-          <span className="run-fact-label">Trigger</span> {triggerText(run.triggerKind)}
-          {run.alertId ? ` · alert ${run.alertId}` : ""}
+        <span className="run-fact" data-testid="run-source">
+          <span className="run-fact-label">Source</span> {sourceText(run.source)}
         </span>
+        {(run.alertTitle || run.alertId) && (
+          <span className="run-fact" data-testid="run-alert" title={run.alertId ? `Alert ${run.alertId}` : undefined}>
+            <span className="run-fact-label">Alert</span> {run.alertTitle ?? run.alertId}
+            {run.machineName ? ` · ${run.machineName}` : ""}
+          </span>
+        )}
+        {!live && (
+          <span className={`run-fact${run.tenantChanges.length > 0 ? " run-result-changed" : ""}`} data-testid="run-result">
+            <span className="run-fact-label">Changed</span> {resultText(run)}
+          </span>
+        )}
         <span className="run-fact">
           <span className="run-fact-label">Started</span> {formatTime(run.startedAt ?? run.createdAt)}
         </span>
