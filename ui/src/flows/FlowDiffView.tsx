@@ -43,7 +43,7 @@ function portText(port: string | null | undefined, kind: string | undefined): st
   if (!port) return "";
   const spec = kind ? findKindSpec(kind) : undefined;
   const index = spec?.ports.indexOf(port) ?? -1;
-  const label = index >= 0 ? spec?.portLabels[index] : undefined;
+  const label = index >= 0 ? spec?.portLabels?.[index] : undefined;
   return ` (${label ?? (port === "true" ? "Yes" : port === "false" ? "No" : port)})`;
 }
 
@@ -54,8 +54,7 @@ function Inputs({ changes, kind }: { changes: InputChange[]; kind: string | unde
       {changes.map((change) => (
         <li key={change.name} data-testid="diff-input">
           <span className="diff-input-name">{inputLabel(kind, change.name)}:</span> <del className="diff-before">{diffValue(change.before)}</del>
-          <span aria-hidden="true"> → </span>
-          <span className="run-visually-hidden"> becomes </span>
+          <span> → </span>
           <ins className="diff-after">{diffValue(change.after)}</ins>
         </li>
       ))}

@@ -161,7 +161,8 @@ export function FirstStartGallery() {
       <TemplateList onChosen={() => undefined} />
     </section>
   );
-  return canvas ? createPortal(view, canvas) : view;
+  // Over the canvas (drawn once it is found, so the list is not fetched twice).
+  return canvas ? createPortal(view, canvas) : null;
 }
 
 /** The gallery as a dialog (Help → Templates, or the New menu). */
