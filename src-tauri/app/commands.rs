@@ -6,13 +6,15 @@
     reason = "Tauri hands every command its state and arguments by value"
 )]
 
+use flowguard_commands::flows;
 use flowguard_ipc::{
-    AppInfo, AvailableOutput, CommandError, CommandErrorKind, Diagnostic, Flow, FlowSummary,
-    FlowVersion, NodeKindSpec, RunBrief, SaveResult, StoredFlowView, TemplateInfo,
-    ValidationReport,
+    ActivityPage, AppInfo, AvailableOutput, BacklogRun, CommandError, CommandErrorKind,
+    EnableOptions, EnablePreview, EnableResult, Flow, FlowSummary, FlowVersion, FlowVersionView,
+    NodeKindSpec, PublishResult, SaveResult, StoredFlowView, TemplateInfo, ValidationReport,
+    VersionDiff,
 };
-use flowguard_model::{Position, Severity, TRIGGER_ID, Trigger};
-use flowguard_store::{Store, StoreError};
+use flowguard_model::{Position, TRIGGER_ID, Trigger};
+use flowguard_store::Store;
 
 use crate::state::AppState;
 use crate::validate;
@@ -71,24 +73,8 @@ pub fn get_template(name: String) -> Result<Flow, CommandError> {
 /// The name a flow gets when the user gives none.
 pub const UNTITLED: &str = "Untitled flow";
 
-fn store_error(error: StoreError) -> CommandError {
-    let kind = match &error {
-        StoreError::FlowNotFound(_) | StoreError::VersionNotFound { .. } => {
-            CommandErrorKind::NotFound
-        }
-        StoreError::InvalidFlow { .. } | StoreError::FlowExists(_) => {
-            CommandErrorKind::InvalidInput
-        }
-        _ => CommandErrorKind::Internal,
-    };
-    CommandError::new(kind, error.to_string())
-}
-
-fn not_found(id: &str) -> CommandError {
-    CommandError::new(
-        CommandErrorKind::NotFound,
-        format!("there is no flow {id:?}"),
-    )
+fn store_error(error: flowguard_store::StoreError) -> CommandError {
+    flowguard_commands::store_error(error)
 }
 
 /// Checks a flow document sent by the UI: its id, its name and its size.
@@ -136,107 +122,32 @@ pub fn blank_flow(id: String, name: String) -> Flow {
     flow
 }
 
-fn save_result(outcome: flowguard_store::flows::SaveOutcome) -> SaveResult {
-    SaveResult {
-        version: outcome.version,
-        new_version: outcome.new_version,
-        enabled: outcome.enabled,
-        diagnostics: outcome.diagnostics,
-    }
-}
-
 fn load(store: &Store, id: &str) -> Result<flowguard_store::flows::StoredFlow, CommandError> {
-    store
-        .get_flow(id)
-        .map_err(store_error)?
-        .ok_or_else(|| not_found(id))
+    flows::load(store, id)
 }
 
 /// Every saved flow, by name, for the sidebar.
 #[tauri::command]
 pub fn list_flows(state: tauri::State<'_, AppState>) -> Result<Vec<FlowSummary>, CommandError> {
-    let store = &state.store;
-    let flows = store.list_flows().map_err(store_error)?;
-    let next_runs: std::collections::HashMap<String, String> = store
-        .enabled_flows()
-        .map_err(store_error)?
-        .into_iter()
-        .filter_map(|stored| next_scheduled_run(&stored.flow).map(|at| (stored.flow.id, at)))
-        .collect();
-    let mut last_runs: std::collections::HashMap<String, RunBrief> = store
-        .last_run_per_flow()
-        .map_err(store_error)?
-        .into_iter()
-        .map(|run| {
-            let brief = RunBrief {
-                id: run.id,
-                status: run.status,
-                created_at: run.created_at,
-            };
-            (run.flow_id, brief)
-        })
-        .collect();
-    Ok(flows
-        .into_iter()
-        .map(|f| FlowSummary {
-            next_run_at: next_runs.get(&f.id).cloned(),
-            last_run: last_runs.remove(&f.id),
-            id: f.id,
-            name: f.name,
-            enabled: f.enabled,
-            version: f.version,
-            problems: f.problems,
-            updated_at: f.updated_at,
-        })
-        .collect())
+    flows::list(&state.store)
 }
 
-/// When a schedule flow fires next (RFC 3339 in UTC), if its trigger is a valid schedule.
-fn next_scheduled_run(flow: &Flow) -> Option<String> {
-    let trigger = flow.trigger.as_ref().filter(|t| t.kind == "schedule")?;
-    let text = |name: &str| {
-        trigger
-            .inputs
-            .get(name)
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let schedule =
-        flowguard_engine::schedule::Schedule::parse(&text("cron"), &text("timeZone")).ok()?;
-    schedule
-        .next_after(chrono::Utc::now())
-        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-}
-
-/// One saved flow, with what validation says about it.
+/// One saved flow (its draft), with what validation says about it and where it stands.
 #[tauri::command]
 pub fn get_flow(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> Result<StoredFlowView, CommandError> {
     validate::id("flow id", &id)?;
-    let stored = load(&state.store, &id)?;
-    let diagnostics = flowguard_model::validate(&stored.flow);
-    Ok(StoredFlowView {
-        flow: stored.flow,
-        version: stored.version,
-        updated_at: stored.updated_at,
-        diagnostics,
-    })
+    flows::view(&state.store, &id)
 }
 
-/// Saves the flow being edited (a new version when it changed). A flow with errors is saved as a
-/// draft. The enabled switch is not changed here (that is `set_flow_enabled`'s), except that the
-/// store turns off a flow whose new version has errors.
+/// Autosave: the flow being edited becomes its draft (a new version when it changed). Nothing
+/// else changes: not the switch, not the published version, whatever problems the draft has.
 pub fn save(store: &Store, mut flow: Flow) -> Result<SaveResult, CommandError> {
     check_flow(&flow)?;
     flow.name = validate::name(&flow.name)?;
-    flow.enabled = store
-        .get_flow(&flow.id)
-        .map_err(store_error)?
-        .is_some_and(|stored| stored.flow.enabled);
-    store.save_flow(&flow).map(save_result).map_err(store_error)
+    flows::save(store, &flow)
 }
 
 #[tauri::command]
@@ -321,7 +232,7 @@ pub fn rename(store: &Store, id: &str, name: &str) -> Result<SaveResult, Command
     }
     let mut flow = load(store, id)?.flow;
     flow.name = name;
-    store.save_flow(&flow).map(save_result).map_err(store_error)
+    flows::save(store, &flow)
 }
 
 #[tauri::command]
@@ -346,44 +257,33 @@ pub fn delete_flow(state: tauri::State<'_, AppState>, id: String) -> Result<Flow
     delete(&state.store, &id)
 }
 
-fn describe(diagnostic: &Diagnostic) -> String {
-    match &diagnostic.node_id {
-        Some(node) => format!("{node}: {}", diagnostic.message),
-        None => diagnostic.message.clone(),
-    }
-}
-
-/// Turns a flow on or off. Turning on a flow with errors is refused with every error listed.
-pub fn set_enabled(store: &Store, id: &str, enabled: bool) -> Result<(), CommandError> {
-    validate::id("flow id", id)?;
-    if enabled {
-        let flow = load(store, id)?.flow;
-        let errors: Vec<String> = flowguard_model::validate(&flow)
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(describe)
-            .collect();
-        if !errors.is_empty() {
-            return Err(CommandError::new(
-                CommandErrorKind::InvalidInput,
-                format!(
-                    "the flow cannot be enabled until its {} problem(s) are fixed: {}",
-                    errors.len(),
-                    errors.join("; ")
-                ),
-            ));
-        }
-    }
-    store.set_enabled(id, enabled).map_err(store_error)
-}
-
+/// Switches a flow on (its published version, from now; `options` handles chosen backlog
+/// alerts and the missed tick) or off.
 #[tauri::command]
-pub fn set_flow_enabled(
+pub async fn set_flow_enabled(
     state: tauri::State<'_, AppState>,
     id: String,
     enabled: bool,
-) -> Result<(), CommandError> {
-    set_enabled(&state.store, &id, enabled)
+    options: Option<EnableOptions>,
+) -> Result<EnableResult, CommandError> {
+    validate::id("flow id", &id)?;
+    let options = options.unwrap_or_default();
+    for alert_id in &options.handle_backlog {
+        validate::alert_id(alert_id)?;
+    }
+    let host = state.engine.read().await;
+    let engine = host.as_ref().map(|host| host.engine.as_ref());
+    flows::set_enabled(&state.store, engine, &id, enabled, &options).await
+}
+
+/// Makes the draft live (what background runs use); refused while it has errors.
+#[tauri::command]
+pub fn publish_flow(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<PublishResult, CommandError> {
+    validate::id("flow id", &id)?;
+    flows::publish(&state.store, &id)
 }
 
 /// Every saved version of a flow, oldest first.
@@ -393,15 +293,131 @@ pub fn flow_history(
     id: String,
 ) -> Result<Vec<FlowVersion>, CommandError> {
     validate::id("flow id", &id)?;
-    let versions = state.store.flow_history(&id).map_err(store_error)?;
-    Ok(versions
-        .into_iter()
-        .map(|v| FlowVersion {
-            version: v.version,
-            saved_at: v.saved_at,
-            content_hash: v.content_hash,
-        })
-        .collect())
+    flows::history(&state.store, &id)
+}
+
+/// Every saved version, newest first, with which is published and which is the draft.
+#[tauri::command]
+pub fn flow_versions(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<Vec<FlowVersion>, CommandError> {
+    validate::id("flow id", &id)?;
+    flows::versions(&state.store, &id)
+}
+
+/// One version, read-only.
+#[tauri::command]
+pub fn get_flow_version(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    version: i64,
+) -> Result<FlowVersionView, CommandError> {
+    validate::id("flow id", &id)?;
+    flows::version(&state.store, &id, version)
+}
+
+/// What changed between two versions (default: published → draft).
+#[tauri::command]
+pub fn diff_flow_versions(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<VersionDiff, CommandError> {
+    validate::id("flow id", &id)?;
+    flows::diff(&state.store, &id, from, to)
+}
+
+/// Saves an older version as the new draft.
+#[tauri::command]
+pub fn restore_flow_version(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    version: i64,
+) -> Result<SaveResult, CommandError> {
+    validate::id("flow id", &id)?;
+    flows::restore(&state.store, &id, version)
+}
+
+/// What switching the flow on would start (its backlog, or a schedule's missed ticks).
+#[tauri::command]
+pub async fn enable_preview(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<EnablePreview, CommandError> {
+    validate::id("flow id", &id)?;
+    let host = state.engine.read().await;
+    let engine = host.as_ref().map(|host| host.engine.as_ref());
+    flows::enable_preview(&state.store, engine, &id).await
+}
+
+/// Queues dry runs of the published version for backlog alerts; returns their run ids.
+#[tauri::command]
+pub async fn backlog_dry_run(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    alert_ids: Vec<String>,
+) -> Result<Vec<BacklogRun>, CommandError> {
+    validate::id("flow id", &id)?;
+    for alert_id in &alert_ids {
+        validate::alert_id(alert_id)?;
+    }
+    crate::runs::with_engine(&state, async |host| {
+        flows::backlog_dry_run(&state.store, &host.engine, &id, &alert_ids).await
+    })
+    .await
+}
+
+/// Every background run of the flow is a dry run (or not).
+#[tauri::command]
+pub fn set_flow_dry_run_only(
+    state: tauri::State<'_, AppState>,
+    id: String,
+    on: bool,
+) -> Result<(), CommandError> {
+    validate::id("flow id", &id)?;
+    flows::set_dry_run_only(&state.store, &id, on)
+}
+
+// ---- Activity: every flow's runs, the badge, the notification setting ----
+
+/// A page of the activity feed, newest first (`before`: the previous page's `nextBefore`).
+#[tauri::command]
+pub fn list_activity(
+    state: tauri::State<'_, AppState>,
+    before: Option<String>,
+    limit: u32,
+) -> Result<ActivityPage, CommandError> {
+    if let Some(before) = &before {
+        validate::run_id(before)?;
+    }
+    flowguard_commands::activity::list_activity(&state.store, before, limit)
+}
+
+/// Marks every run so far as seen (the badge goes to zero).
+#[tauri::command]
+pub fn mark_activity_seen(state: tauri::State<'_, AppState>) -> Result<(), CommandError> {
+    flowguard_commands::activity::mark_seen(&state.store)
+}
+
+/// How many background runs that changed the tenant are unseen (the badge).
+#[tauri::command]
+pub fn unseen_activity_count(state: tauri::State<'_, AppState>) -> Result<u32, CommandError> {
+    flowguard_commands::activity::unseen_count(&state.store)
+}
+
+#[tauri::command]
+pub fn get_notify_tenant_changes(state: tauri::State<'_, AppState>) -> Result<bool, CommandError> {
+    flowguard_commands::activity::notify_tenant_changes(&state.store)
+}
+
+#[tauri::command]
+pub fn set_notify_tenant_changes(
+    state: tauri::State<'_, AppState>,
+    enabled: bool,
+) -> Result<(), CommandError> {
+    flowguard_commands::activity::set_notify_tenant_changes(&state.store, enabled)
 }
 
 #[cfg(test)]
@@ -484,44 +500,43 @@ mod tests {
     }
 
     #[test]
-    fn saving_keeps_the_enabled_switch() {
+    fn saving_keeps_the_enabled_switch_and_the_published_version() {
         let store = store();
         let flow = create(&store, Some("isolate-high-severity".into()), "").unwrap();
-        set_enabled(&store, &flow.id, true).unwrap();
+        flows::publish(&store, &flow.id).unwrap();
+        store.set_enabled(&flow.id, true).unwrap();
         let mut edited = flow;
         edited.enabled = false;
         edited.description = "edited".into();
+        edited.steps.clear();
         let result = save(&store, edited).unwrap();
-        assert!(result.enabled);
+        assert!(result.enabled, "a broken draft disables nothing");
+        assert_eq!(result.published_version, Some(1));
+        assert!(result.has_unpublished_changes);
     }
 
     #[test]
-    fn enabling_a_flow_with_errors_is_refused_with_its_problems() {
+    fn publishing_a_flow_with_errors_is_refused_naming_the_step_by_title() {
         let store = store();
         let mut flow = create(&store, None, "Broken").unwrap();
         flow.steps.push(flowguard_model::Step {
             id: "isolate".into(),
             kind: "isolate_machine".into(),
-            title: "Isolate".into(),
+            title: "Isolate the laptop".into(),
             ..Default::default()
         });
         save(&store, flow.clone()).unwrap();
-        let error = set_enabled(&store, &flow.id, true).unwrap_err();
+        let error = flows::publish(&store, &flow.id).unwrap_err();
         assert_eq!(error.kind, CommandErrorKind::InvalidInput);
         assert!(
-            error.message.contains("cannot be enabled"),
+            error.message.contains("“Broken” cannot be published"),
             "{}",
             error.message
         );
-        assert!(error.message.contains("isolate"), "{}", error.message);
-        set_enabled(&store, &flow.id, false).unwrap();
+        assert!(error.message.contains("“Isolate the laptop”"), "{}", error.message);
         assert_eq!(
-            set_enabled(&store, "nope", true).unwrap_err().kind,
+            flows::publish(&store, "nope").unwrap_err().kind,
             CommandErrorKind::NotFound
-        );
-        assert_eq!(
-            set_enabled(&store, "", true).unwrap_err().kind,
-            CommandErrorKind::InvalidInput
         );
     }
 

@@ -5,7 +5,8 @@
 //! The app is the database's executor only if it gets the executor lock: with a `flowguard
 //! daemon` already running on the same database, the app still edits flows but runs nothing, and
 //! says why. Live run events are forwarded to the UI as the `run-event` event; a failed run
-//! raises an OS notification.
+//! raises an OS notification (and one for a background run that changed the tenant, unless
+//! the `notifyTenantChanges` setting is off).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -324,9 +325,30 @@ async fn forward_events(app: AppHandle, engine: Arc<Engine>) {
         {
             notify_failure(&app, engine.store(), run_id, flow_id, status);
         }
+        if let RunEvent::RunFinished { run_id, .. } = &event {
+            notify_tenant_change(&app, engine.store(), run_id);
+        }
         if let Err(error) = app.emit("run-event", event_view(event)) {
             tracing::debug!(%error, "cannot emit a run event");
         }
+    }
+}
+
+/// A background run that changed the tenant (read from the store: its tenant-changing steps
+/// that succeeded for real) raises a notification, unless `notifyTenantChanges` is off.
+fn notify_tenant_change(app: &AppHandle, store: &Store, run_id: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    let (title, body) = match flowguard_commands::activity::tenant_change_notice(store, run_id) {
+        Ok(Some(notice)) => notice,
+        Ok(None) => return,
+        Err(error) => {
+            tracing::debug!(%run_id, %error, "cannot tell what the run changed");
+            return;
+        }
+    };
+    tracing::info!(%run_id, %body, "a background run changed the tenant");
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::info!(%error, "cannot show a notification");
     }
 }
 

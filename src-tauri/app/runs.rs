@@ -8,17 +8,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::{Value, json};
 
 use flowguard_engine::service::sample_trigger;
 use flowguard_engine::setup::Mode;
 use flowguard_ipc::{
     AlertChoice, CommandError, CommandErrorKind, EmailPreview, EngineStatus, Flow, RunDetail,
-    RunListItem, RunRequest, StepRunView, TriggerChoice,
+    RunListItem, RunRequest, TriggerChoice,
 };
 use flowguard_store::Store;
-use flowguard_store::runs::{RunFilter, RunRow, RunSummary};
+use flowguard_store::runs::RunFilter;
 
 use crate::host::EngineHost;
 use crate::state::AppState;
@@ -31,14 +31,6 @@ pub const ALERT_LOOKBACK_DAYS: i64 = 30;
 /// The most runs one history request returns.
 pub const MAX_RUNS_LISTED: usize = 500;
 
-const RUN_STATUSES: [&str; 6] = [
-    "queued",
-    "running",
-    "succeeded",
-    "failed",
-    "cancelled",
-    "interrupted",
-];
 const SEVERITIES: [&str; 4] = ["Informational", "Low", "Medium", "High"];
 
 fn internal(message: impl std::fmt::Display) -> CommandError {
@@ -93,124 +85,27 @@ pub async fn engine_status(
     Ok(state.engine.status().await)
 }
 
-fn duration_ms(start: Option<&str>, end: Option<&str>) -> Option<i64> {
-    let start = DateTime::parse_from_rfc3339(start?).ok()?;
-    let end = DateTime::parse_from_rfc3339(end?).ok()?;
-    Some((end - start).num_milliseconds())
-}
-
-fn list_item(run: RunSummary) -> RunListItem {
-    RunListItem {
-        duration_ms: duration_ms(run.started_at.as_deref(), run.finished_at.as_deref()),
-        id: run.id,
-        flow_id: run.flow_id,
-        flow_version: run.flow_version,
-        status: run.status,
-        trigger_kind: run.trigger_kind,
-        dry_run: run.dry_run,
-        reason: run.reason,
-        created_at: run.created_at,
-        started_at: run.started_at,
-        finished_at: run.finished_at,
-        alert_id: run.alert_id,
-    }
-}
-
-/// A run as the run panel shows it, with the flow version it ran.
-pub fn run_detail(store: &Store, run: RunRow) -> RunDetail {
-    let flow = store.get_flow_version(&run.flow_id, run.flow_version).ok();
-    let alert_id = run.trigger_payload["alertId"].as_str().map(str::to_owned);
-    let steps = run
-        .steps
-        .into_iter()
-        .map(|step| StepRunView {
-            duration_ms: duration_ms(step.started_at.as_deref(), step.finished_at.as_deref()),
-            step_id: step.step_id,
-            status: step.status,
-            attempts: step.attempts,
-            input: step.input,
-            output: step.output,
-            error: step.error,
-            started_at: step.started_at,
-            finished_at: step.finished_at,
-        })
-        .collect();
-    RunDetail {
-        run: list_item(RunSummary {
-            id: run.id,
-            flow_id: run.flow_id,
-            flow_version: run.flow_version,
-            status: run.status,
-            trigger_kind: run.trigger_kind,
-            dry_run: run.dry_run,
-            reason: run.reason,
-            created_at: run.created_at,
-            started_at: run.started_at,
-            finished_at: run.finished_at,
-            alert_id,
-        }),
-        trigger_payload: run.trigger_payload,
-        rerun_of: run.rerun_of,
-        steps,
-        flow,
-    }
-}
-
-/// Run now: queues a run of the flow's saved version, with the chosen alert or a sample as the
-/// trigger's input, and returns its id. The run's progress arrives as `run-event` events.
+/// Run now: queues a run of the flow's draft, with the chosen alert or a sample as the
+/// trigger's input, and returns its id (refused while the draft has errors, in plain words; the
+/// rule is `flowguard_commands::run_now`'s, shared with `flowguard run`). The run's progress
+/// arrives as `run-event` events.
 #[tauri::command]
 pub async fn run_flow(
     state: tauri::State<'_, AppState>,
     request: RunRequest,
 ) -> Result<String, CommandError> {
     validate::id("flow id", &request.flow_id)?;
-    let stored = state
-        .store
-        .get_flow(&request.flow_id)
-        .map_err(store_error)?
-        .ok_or_else(|| {
-            CommandError::new(
-                CommandErrorKind::NotFound,
-                format!("there is no flow {:?}", request.flow_id),
-            )
-        })?;
-    let errors: Vec<String> = flowguard_model::validate(&stored.flow)
-        .into_iter()
-        .filter(flowguard_model::Diagnostic::is_error)
-        .map(|diagnostic| diagnostic.to_string())
-        .collect();
-    if !errors.is_empty() {
-        return Err(invalid(format!(
-            "the flow has {} problem(s) to fix before it can run: {}",
-            errors.len(),
-            errors.join("; ")
-        )));
+    if let TriggerChoice::Alert { alert_id } = &request.trigger {
+        validate::alert_id(alert_id)?;
     }
     with_engine(&state, async |host| {
-        let trigger = match &request.trigger {
-            TriggerChoice::Sample => sample_trigger(),
-            TriggerChoice::Alert { alert_id } => {
-                validate::alert_id(alert_id)?;
-                let alert = host
-                    .engine
-                    .defender()
-                    .get_alert(alert_id)
-                    .await
-                    .map_err(|error| {
-                        CommandError::new(
-                            CommandErrorKind::InvalidInput,
-                            format!("cannot fetch alert {alert_id}: {error}"),
-                        )
-                    })?;
-                flowguard_engine::alerts::trigger_outputs(&alert)
-            }
-        };
-        let run_id = host
-            .engine
-            .enqueue(&request.flow_id, trigger, request.dry_run)
-            .map_err(internal)?;
-        tracing::info!(%run_id, flow = %request.flow_id, dry_run = request.dry_run, "Run now");
-        Ok(run_id)
+        flowguard_commands::run_now::run_now(
+            &host.engine,
+            &request.flow_id,
+            &request.trigger,
+            request.dry_run,
+        )
+        .await
     })
     .await
 }
@@ -289,7 +184,8 @@ pub async fn simulate_alert(
     .await
 }
 
-/// A flow's runs, newest first, optionally of one status.
+/// A flow's runs, newest first, optionally of one status, each with its source, alert, machine
+/// and what it changed in the tenant.
 #[tauri::command]
 pub fn list_runs(
     state: tauri::State<'_, AppState>,
@@ -298,26 +194,10 @@ pub fn list_runs(
     limit: Option<u32>,
 ) -> Result<Vec<RunListItem>, CommandError> {
     validate::id("flow id", &flow_id)?;
-    if let Some(status) = &status
-        && !RUN_STATUSES.contains(&status.as_str())
-    {
-        return Err(invalid(format!(
-            "the run status {status:?} is not one of {}",
-            RUN_STATUSES.join(", ")
-        )));
-    }
     let limit = limit
         .map_or(100, |limit| limit as usize)
         .min(MAX_RUNS_LISTED);
-    let runs = state
-        .store
-        .list_runs(&RunFilter {
-            flow_id: Some(flow_id),
-            status,
-            limit: Some(limit),
-        })
-        .map_err(store_error)?;
-    Ok(runs.into_iter().map(list_item).collect())
+    flowguard_commands::activity::list_runs(&state.store, &flow_id, status, limit)
 }
 
 /// One run with every step's input, output, error and timing.
@@ -328,7 +208,7 @@ pub fn get_run(
 ) -> Result<RunDetail, CommandError> {
     validate::run_id(&run_id)?;
     let run = state.store.get_run(&run_id).map_err(store_error)?;
-    Ok(run_detail(&state.store, run))
+    flowguard_commands::activity::run_detail(&state.store, run)
 }
 
 /// Runs a finished run again: from the start (with the flow's current version) or from its
@@ -381,6 +261,7 @@ fn preview_context(store: &Store, flow: &Flow) -> (Value, String) {
             flow_id: Some(flow.id.clone()),
             status: None,
             limit: Some(20),
+            before: None,
         })
         .unwrap_or_default()
         .into_iter()
@@ -560,6 +441,7 @@ mod tests {
                 flow_id: flow.id.clone(),
                 flow_version: 1,
                 trigger_kind: "alert_created".into(),
+                source: flowguard_model::RunSource::Manual,
                 trigger_payload: alert.clone(),
                 dry_run: false,
                 rerun_of: None,
@@ -597,17 +479,5 @@ mod tests {
         let other = flow.steps.iter().find(|s| s.kind != "send_email").unwrap();
         let error = render_preview(&store, &flow, &other.id).unwrap_err();
         assert_eq!(error.kind, CommandErrorKind::InvalidInput);
-    }
-
-    #[test]
-    fn durations_come_from_start_and_end() {
-        assert_eq!(
-            duration_ms(
-                Some("2026-11-25T06:00:00.000Z"),
-                Some("2026-11-25T06:00:01.250Z")
-            ),
-            Some(1250)
-        );
-        assert_eq!(duration_ms(Some("2026-11-25T06:00:00.000Z"), None), None);
     }
 }

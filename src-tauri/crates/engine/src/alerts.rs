@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 /// How far before the cursor each poll starts.
 pub const OVERLAP: TimeDelta = TimeDelta::minutes(5);
 
+/// How far back a flow's backlog (alerts from while it was off) reaches at most.
+pub const BACKLOG_LOOKBACK: TimeDelta = TimeDelta::days(7);
+
 const SEVERITIES: [&str; 4] = ["Informational", "Low", "Medium", "High"];
 
 /// An alert trigger's filters, read from its inputs.
@@ -73,6 +76,30 @@ pub fn trigger_outputs(alert: &Value) -> Value {
         "title": alert["title"],
         "alert": alert,
     })
+}
+
+/// When Defender created the alert (`alertCreationTime`), if it says.
+pub fn created_at(alert: &Value) -> Option<DateTime<Utc>> {
+    alert["alertCreationTime"]
+        .as_str()
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|time| time.with_timezone(&Utc))
+}
+
+/// Whether a flow switched on at `enabled_at` starts for this alert: only alerts created at or
+/// after that moment do. Older ones are the flow's backlog, never started silently. An alert
+/// without a creation time passes (the API lists alerts by creation time, so it is new).
+pub fn created_since(alert: &Value, enabled_at: Option<DateTime<Utc>>) -> bool {
+    match (enabled_at, created_at(alert)) {
+        (Some(on), Some(created)) => created >= on,
+        _ => true,
+    }
+}
+
+/// An RFC 3339 time as stored (`None` when absent or unreadable).
+pub fn parse_time(text: Option<&str>) -> Option<DateTime<Utc>> {
+    text.and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|time| time.with_timezone(&Utc))
 }
 
 /// Where to start listing: the cursor minus the overlap (or `now` minus the overlap for a
@@ -148,6 +175,19 @@ mod tests {
         assert_eq!(poll_start(Some(cursor), now), at("2026-11-25T09:54:30Z"));
         assert_eq!(poll_start(None, now), at("2026-11-25T09:55:00Z"));
         assert_eq!(odata_time(cursor), "2026-11-25T09:59:30.000Z");
+    }
+
+    #[test]
+    fn only_alerts_created_since_the_flow_was_switched_on_start_it() {
+        let on = at("2026-11-25T10:00:00Z");
+        let before = json!({ "alertCreationTime": "2026-11-25T09:59:59.9999999Z" });
+        let at_once = json!({ "alertCreationTime": "2026-11-25T10:00:00Z" });
+        let after = json!({ "alertCreationTime": "2026-11-25T10:00:00.0000001Z" });
+        assert!(!created_since(&before, Some(on)));
+        assert!(created_since(&at_once, Some(on)));
+        assert!(created_since(&after, Some(on)));
+        assert!(created_since(&before, None));
+        assert_eq!(created_at(&json!({})), None);
     }
 
     #[test]

@@ -23,12 +23,15 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use flowguard_model::Flow;
+use flowguard_model::{Flow, RunSource};
 use flowguard_store::Store;
 use flowguard_store::flows::StoredFlow;
 use flowguard_store::runs::NewRun;
 
-use crate::alerts::{AlertFilter, advance_cursor, odata_time, poll_start, trigger_outputs};
+use crate::alerts::{
+    AlertFilter, BACKLOG_LOOKBACK, advance_cursor, created_at, created_since, odata_time,
+    parse_time, poll_start, trigger_outputs,
+};
 use crate::connectors::{ActionError, Defender, Mailer};
 use crate::events::EventBus;
 use crate::executor::{Executor, ExecutorSettings};
@@ -82,6 +85,8 @@ pub enum EngineError {
     NoSuchFlow(String),
     #[error("polling Defender failed: {0}")]
     Poll(ActionError),
+    #[error("flow {0} has no published version yet: publish it first")]
+    NotPublished(String),
     #[error(transparent)]
     Log(#[from] crate::run::LogError),
 }
@@ -93,6 +98,84 @@ pub struct PollReport {
     pub runs_created: usize,
     /// The cursor after the poll (RFC 3339).
     pub cursor: String,
+}
+
+/// The alerts a flow has not seen: created since it was last on (or since it was created), at
+/// most [`BACKLOG_LOOKBACK`] back, matching its trigger's filter, not processed by it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backlog {
+    pub since: DateTime<Utc>,
+    /// Oldest first, as Defender lists them.
+    pub alerts: Vec<Value>,
+}
+
+/// A schedule flow's ticks while it was off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissedSchedule {
+    /// Ticks due since the last handled one (or since it was switched off / created).
+    pub missed: u32,
+    /// The latest of them.
+    pub latest: Option<DateTime<Utc>>,
+    /// The next tick after now.
+    pub next: Option<DateTime<Utc>>,
+}
+
+/// The most missed ticks counted (a schedule every second, off for a day, stops counting here).
+pub const MAX_MISSED_TICKS_COUNTED: u32 = 10_000;
+
+/// A schedule trigger's schedule and missed-tick setting, if the flow has a valid one.
+pub fn schedule_of(flow: &Flow) -> Option<Result<(Schedule, MissedTicks), String>> {
+    let trigger = flow.trigger.as_ref().filter(|t| t.kind == "schedule")?;
+    let text = |name: &str| {
+        trigger
+            .inputs
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let missed = if text("missedTicks") == "skip" {
+        MissedTicks::Skip
+    } else {
+        MissedTicks::RunOnce
+    };
+    Some(
+        Schedule::parse(&text("cron"), &text("timeZone"))
+            .map(|schedule| (schedule, missed))
+            .map_err(|error| error.to_string()),
+    )
+}
+
+/// A schedule flow's ticks since its last handled one (or since it was switched off, or
+/// created), and its next; `None` for a flow without a valid schedule. Needs only the store.
+pub fn missed_schedule(
+    store: &Store,
+    stored: &StoredFlow,
+    now: DateTime<Utc>,
+) -> Result<Option<MissedSchedule>, EngineError> {
+    let Some(Ok((schedule, _))) = schedule_of(&stored.flow) else {
+        return Ok(None);
+    };
+    let since = parse_time(store.last_tick(&stored.flow.id)?.as_deref())
+        .or_else(|| parse_time(stored.disabled_at.as_deref()))
+        .or_else(|| parse_time(Some(&stored.created_at)))
+        .unwrap_or(now);
+    let mut missed = 0;
+    let mut latest = None;
+    let mut cursor = since;
+    while let Some(tick) = schedule.next_after(cursor) {
+        if tick > now || missed >= MAX_MISSED_TICKS_COUNTED {
+            break;
+        }
+        missed += 1;
+        latest = Some(tick);
+        cursor = tick;
+    }
+    Ok(Some(MissedSchedule {
+        missed,
+        latest,
+        next: schedule.next_after(now),
+    }))
 }
 
 /// The engine. Cheap to share behind an `Arc`.
@@ -146,8 +229,9 @@ impl Engine {
         self.executor.events()
     }
 
-    /// Queues a run of the flow's current version (Run now). `trigger` is the trigger's outputs:
-    /// a chosen alert's, or a sample.
+    /// Queues a run of the flow's draft (Run now). `trigger` is the trigger's outputs: a chosen
+    /// alert's, or a sample. A real (not dry) run on an alert records the alert as processed by
+    /// the flow in the same transaction, so the flow's trigger never starts it again.
     pub fn enqueue(
         &self,
         flow_id: &str,
@@ -158,16 +242,155 @@ impl Engine {
             .store
             .get_flow(flow_id)?
             .ok_or_else(|| EngineError::NoSuchFlow(flow_id.to_owned()))?;
-        let run_id = self.store.create_run(&NewRun {
+        let alert_id = trigger["alertId"].as_str().map(str::to_owned);
+        let run = NewRun {
             flow_id: flow_id.to_owned(),
             flow_version: stored.version,
             trigger_kind: trigger_kind(&stored.flow),
+            source: RunSource::Manual,
             trigger_payload: trigger,
             dry_run,
             rerun_of: None,
-        })?;
+        };
+        let run_id = match alert_id {
+            Some(alert_id) if !dry_run => self.store.create_run_marking_alert(&run, &alert_id)?,
+            _ => self.store.create_run(&run)?,
+        };
         self.wake.notify_one();
         Ok(run_id)
+    }
+
+    /// The flow's alert backlog at `now` (see [`Backlog`]), read from Defender. The trigger's
+    /// filter is the published version's (the draft's when nothing is published). For a flow
+    /// that is on, alerts created since it was switched on are the poller's, not backlog.
+    pub async fn alert_backlog(
+        &self,
+        stored: &StoredFlow,
+        now: DateTime<Utc>,
+    ) -> Result<Backlog, EngineError> {
+        let from = parse_time(stored.disabled_at.as_deref())
+            .or_else(|| parse_time(Some(&stored.created_at)))
+            .unwrap_or(now);
+        let since = from.max(now - BACKLOG_LOOKBACK);
+        let listed = self
+            .defender
+            .alerts_created_since(&odata_time(since))
+            .await
+            .map_err(EngineError::Poll)?;
+        let filter = AlertFilter::from_inputs(
+            &stored
+                .flow
+                .trigger
+                .as_ref()
+                .map(|t| t.inputs.clone())
+                .unwrap_or_default(),
+        );
+        let enabled_at = parse_time(stored.enabled_at.as_deref()).filter(|_| stored.flow.enabled);
+        let candidates: Vec<Value> = listed
+            .into_iter()
+            .filter(|alert| alert["id"].is_string() && filter.matches(alert))
+            .filter(|alert| created_at(alert).is_none_or(|created| created >= since))
+            .filter(|alert| enabled_at.is_none() || !created_since(alert, enabled_at))
+            .collect();
+        let ids: Vec<String> = candidates
+            .iter()
+            .filter_map(|alert| alert["id"].as_str().map(str::to_owned))
+            .collect();
+        let processed = self.store.processed_alerts_among(&stored.flow.id, &ids)?;
+        let alerts = candidates
+            .into_iter()
+            .filter(|alert| {
+                !alert["id"]
+                    .as_str()
+                    .is_some_and(|id| processed.contains(id))
+            })
+            .collect();
+        Ok(Backlog { since, alerts })
+    }
+
+    /// Queues runs of the flow's **published** version for backlog alerts, with source
+    /// `backlog`. `preview`: dry runs that record nothing as processed (what they would do);
+    /// otherwise real runs (dry runs for a dry-run-only flow), each created with its
+    /// `processed_alerts` row so nothing doubles. Returns (alert id, run id) for each run made.
+    pub fn queue_backlog(
+        &self,
+        flow_id: &str,
+        alerts: &[Value],
+        preview: bool,
+    ) -> Result<Vec<(String, String)>, EngineError> {
+        let stored = self
+            .store
+            .published_flow(flow_id)?
+            .ok_or_else(|| EngineError::NotPublished(flow_id.to_owned()))?;
+        let mut queued = Vec::new();
+        for alert in alerts {
+            let Some(alert_id) = alert["id"].as_str() else {
+                continue;
+            };
+            let run = NewRun {
+                flow_id: flow_id.to_owned(),
+                flow_version: stored.version,
+                trigger_kind: trigger_kind(&stored.flow),
+                source: RunSource::Backlog,
+                trigger_payload: trigger_outputs(alert),
+                dry_run: preview || stored.dry_run_only,
+                rerun_of: None,
+            };
+            let run_id = if preview {
+                Some(self.store.create_run(&run)?)
+            } else {
+                self.store.create_run_for_alert(&run, alert_id)?
+            };
+            if let Some(run_id) = run_id {
+                queued.push((alert_id.to_owned(), run_id));
+            }
+        }
+        if !queued.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(queued)
+    }
+
+    /// A schedule flow's ticks since its last handled one (see [`missed_schedule`]).
+    pub fn missed_schedule(
+        &self,
+        stored: &StoredFlow,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MissedSchedule>, EngineError> {
+        missed_schedule(&self.store, stored, now)
+    }
+
+    /// Runs the latest missed tick of a schedule flow once now (its published version), when
+    /// the user asks for it on switching the flow on. `None` when no tick was missed.
+    pub fn run_missed_tick(
+        &self,
+        flow_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, EngineError> {
+        let stored = self
+            .store
+            .published_flow(flow_id)?
+            .ok_or_else(|| EngineError::NotPublished(flow_id.to_owned()))?;
+        let Some(latest) = self.missed_schedule(&stored, now)?.and_then(|m| m.latest) else {
+            return Ok(None);
+        };
+        let run = NewRun {
+            flow_id: flow_id.to_owned(),
+            flow_version: stored.version,
+            trigger_kind: "schedule".to_owned(),
+            source: RunSource::Schedule,
+            trigger_payload: json!({ "scheduledTime": odata_time(latest), "firedTime": odata_time(now) }),
+            dry_run: stored.dry_run_only,
+            rerun_of: None,
+        };
+        let created = self
+            .store
+            .handle_tick(flow_id, &odata_time(latest), Some(&run))?
+            .flatten();
+        if created.is_some() {
+            self.wake.notify_one();
+        }
+        Ok(created)
     }
 
     /// Queues a new run of a finished run: from the start with the flow's current version, or
@@ -183,6 +406,7 @@ impl Engine {
                 flow_id: old.flow_id.clone(),
                 flow_version: stored.version,
                 trigger_kind: old.trigger_kind.clone(),
+                source: RunSource::Rerun,
                 trigger_payload: old.trigger_payload.clone(),
                 dry_run: old.dry_run,
                 rerun_of: Some(old.id),
@@ -194,6 +418,7 @@ impl Engine {
             flow_id: old.flow_id.clone(),
             flow_version: old.flow_version,
             trigger_kind: old.trigger_kind.clone(),
+            source: RunSource::Rerun,
             trigger_payload: old.trigger_payload.clone(),
             dry_run: old.dry_run,
             rerun_of: Some(old.id.clone()),
@@ -253,12 +478,11 @@ impl Engine {
             .alerts_created_since(&since)
             .await
             .map_err(EngineError::Poll)?;
-        let mut created = 0;
-        for alert in &alerts {
-            let Some(alert_id) = alert["id"].as_str() else {
-                continue;
-            };
-            for stored in &flows {
+        // Each flow with its filter and the moment it was switched on: alerts created before
+        // that are its backlog, never started here.
+        let flows: Vec<(&StoredFlow, AlertFilter, Option<DateTime<Utc>>)> = flows
+            .iter()
+            .map(|stored| {
                 let filter = AlertFilter::from_inputs(
                     &stored
                         .flow
@@ -267,15 +491,25 @@ impl Engine {
                         .map(|t| t.inputs.clone())
                         .unwrap_or_default(),
                 );
-                if !filter.matches(alert) {
+                (stored, filter, parse_time(stored.enabled_at.as_deref()))
+            })
+            .collect();
+        let mut created = 0;
+        for alert in &alerts {
+            let Some(alert_id) = alert["id"].as_str() else {
+                continue;
+            };
+            for (stored, filter, enabled_at) in &flows {
+                if !filter.matches(alert) || !created_since(alert, *enabled_at) {
                     continue;
                 }
                 let run = NewRun {
                     flow_id: stored.flow.id.clone(),
                     flow_version: stored.version,
                     trigger_kind: "alert_created".to_owned(),
+                    source: RunSource::Alert,
                     trigger_payload: trigger_outputs(alert),
-                    dry_run: false,
+                    dry_run: stored.dry_run_only,
                     rerun_of: None,
                 };
                 if self.store.create_run_for_alert(&run, alert_id)?.is_some() {
@@ -300,43 +534,27 @@ impl Engine {
         })
     }
 
-    /// Fires the schedule flows due at `now`; returns the runs created.
+    /// Fires the schedule flows due at `now` (their published versions); returns the runs
+    /// created. A flow starts from when it was last switched on: ticks due while it was off
+    /// never fire here (enable offers to run the latest once).
     pub fn schedule_once(&self, now: DateTime<Utc>) -> Result<usize, EngineError> {
         let mut created = 0;
         for stored in self.store.enabled_flows()? {
-            let Some(trigger) = stored
-                .flow
-                .trigger
-                .as_ref()
-                .filter(|t| t.kind == "schedule")
-            else {
-                continue;
-            };
-            let text = |name: &str| {
-                trigger
-                    .inputs
-                    .get(name)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let schedule = match Schedule::parse(&text("cron"), &text("timeZone")) {
-                Ok(schedule) => schedule,
-                Err(error) => {
+            let (schedule, missed) = match schedule_of(&stored.flow) {
+                None => continue,
+                Some(Ok(parsed)) => parsed,
+                Some(Err(error)) => {
                     tracing::warn!(flow = %stored.flow.id, %error, "skipping a schedule that does not parse");
                     continue;
                 }
             };
-            let missed = if text("missedTicks") == "skip" {
-                MissedTicks::Skip
-            } else {
-                MissedTicks::RunOnce
+            let last = parse_time(self.store.last_tick(&stored.flow.id)?.as_deref());
+            // A switch-on later than the clock asked about (an injected clock) is ignored.
+            let enabled_at = parse_time(stored.enabled_at.as_deref()).filter(|on| *on <= now);
+            let last = match (last, enabled_at) {
+                (Some(tick), Some(on)) => Some(tick.max(on)),
+                (tick, on) => tick.or(on),
             };
-            let last = self
-                .store
-                .last_tick(&stored.flow.id)?
-                .and_then(|text| DateTime::parse_from_rfc3339(&text).ok())
-                .map(|time| time.with_timezone(&Utc));
             let decision = schedule.decide(last, now, missed);
             let Some(handled) = decision.handled_up_to else {
                 continue;
@@ -346,8 +564,9 @@ impl Engine {
                 flow_id: stored.flow.id.clone(),
                 flow_version: stored.version,
                 trigger_kind: "schedule".to_owned(),
+                source: RunSource::Schedule,
                 trigger_payload: json!({ "scheduledTime": odata_time(fired), "firedTime": odata_time(now) }),
-                dry_run: false,
+                dry_run: stored.dry_run_only,
                 rerun_of: None,
             });
             if let Some(Some(_)) = self
@@ -570,6 +789,7 @@ pub fn count_by_status(
         flow_id: Some(flow_id.to_owned()),
         status: None,
         limit: Some(usize::MAX / 2),
+        before: None,
     })? {
         *counts.entry(run.status).or_insert(0) += 1;
     }

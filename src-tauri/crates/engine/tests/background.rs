@@ -94,6 +94,7 @@ async fn a_schedule_fires_in_the_right_minute_once() {
         .inputs
         .insert("timeZone".into(), json!("Europe/Paris"));
     world.store.save_flow(&flow).unwrap();
+    world.store.publish(&flow.id).unwrap();
     world.store.set_enabled(&flow.id, true).unwrap();
 
     // The injectable clock: the scheduler is asked what is due at chosen instants.

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use flowguard_model::diff::FlowDiff;
-pub use flowguard_model::{AvailableOutput, Diagnostic, Flow, NodeKindSpec, TemplateInfo};
+pub use flowguard_model::{
+    AvailableOutput, Diagnostic, Flow, NodeKindSpec, RunSource, TemplateInfo,
+};
 
 /// Facts about the running app, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -264,22 +266,6 @@ pub struct AlertChoice {
     pub created_at: Option<String>,
 }
 
-/// Why a run exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RunSource {
-    /// Run now.
-    Manual,
-    /// The alert poller: a new alert matched the flow's trigger.
-    Alert,
-    /// The scheduler: a schedule tick.
-    Schedule,
-    /// Run again (from the start or from the failed step).
-    Rerun,
-    /// Enable with "also handle these": an alert from while the flow was off.
-    Backlog,
-}
-
 /// A change a run made in the tenant: a step of a tenant-changing kind that succeeded for real.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -431,7 +417,7 @@ pub struct EnablePreview {
     /// Why it cannot be switched on now (nothing published), in plain words; `None` when it can.
     pub refusal: Option<String>,
     /// Alert flows: the alerts created since the flow was last on (or since it was created, at
-    /// most [`BACKLOG_LOOKBACK_DAYS`] back) that match its trigger and that it has not handled.
+    /// most 7 days back) that match its trigger and that it has not handled.
     /// Switching on does not start them unless asked (`EnableOptions::handle_backlog`).
     pub backlog: Vec<AlertChoice>,
     /// Where the backlog starts (RFC 3339).
@@ -443,9 +429,6 @@ pub struct EnablePreview {
     /// Why the backlog could not be read (Defender unreachable), if so; the switch still works.
     pub backlog_error: Option<String>,
 }
-
-/// How far back a backlog reaches at most.
-pub const BACKLOG_LOOKBACK_DAYS: i64 = 7;
 
 /// What to do besides switching a flow on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

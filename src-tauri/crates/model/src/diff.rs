@@ -122,10 +122,16 @@ impl FlowDiff {
             }
         }
         for step in &self.steps_added {
-            lines.push(format!("+ step {:?} ({}, {})", step.title, step.id, step.kind));
+            lines.push(format!(
+                "+ step {:?} ({}, {})",
+                step.title, step.id, step.kind
+            ));
         }
         for step in &self.steps_removed {
-            lines.push(format!("- step {:?} ({}, {})", step.title, step.id, step.kind));
+            lines.push(format!(
+                "- step {:?} ({}, {})",
+                step.title, step.id, step.kind
+            ));
         }
         for step in &self.steps_changed {
             if let Some(change) = &step.kind {
@@ -141,7 +147,11 @@ impl FlowDiff {
                 ));
             }
             for input in &step.inputs {
-                lines.push(format!("~ step {:?}: {}", step.title, describe_input(input)));
+                lines.push(format!(
+                    "~ step {:?}: {}",
+                    step.title,
+                    describe_input(input)
+                ));
             }
         }
         for edge in &self.edges_added {
@@ -187,7 +197,10 @@ fn text_change(before: &str, after: &str) -> Option<TextChange> {
     })
 }
 
-fn input_changes(before: &BTreeMap<String, Value>, after: &BTreeMap<String, Value>) -> Vec<InputChange> {
+fn input_changes(
+    before: &BTreeMap<String, Value>,
+    after: &BTreeMap<String, Value>,
+) -> Vec<InputChange> {
     let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     names
         .into_iter()
@@ -237,7 +250,8 @@ fn edge_key(edge: &Edge) -> (String, String, Option<&'static str>) {
 
 /// What changed from `before` to `after`. Steps are matched by id; edges by (from, to, port).
 pub fn diff(before: &Flow, after: &Flow) -> FlowDiff {
-    let old_steps: BTreeMap<&str, &Step> = before.steps.iter().map(|s| (s.id.as_str(), s)).collect();
+    let old_steps: BTreeMap<&str, &Step> =
+        before.steps.iter().map(|s| (s.id.as_str(), s)).collect();
     let new_steps: BTreeMap<&str, &Step> = after.steps.iter().map(|s| (s.id.as_str(), s)).collect();
     let steps_added = after
         .steps
@@ -331,7 +345,10 @@ mod tests {
             .and_then(|s| s.inputs.get("subject"))
             .cloned();
         let diff = diff(&before, &after);
-        assert_eq!(diff.name.as_ref().map(|c| c.after.as_str()), Some("Renamed"));
+        assert_eq!(
+            diff.name.as_ref().map(|c| c.after.as_str()),
+            Some("Renamed")
+        );
         assert_eq!(diff.steps_changed.len(), 1);
         let changed = &diff.steps_changed[0];
         assert_eq!(changed.id, step_id);
@@ -376,13 +393,21 @@ mod tests {
         assert_eq!(diff.steps_added[0].title, "Tell the team");
         assert_eq!(diff.steps_removed, vec![step_ref(&removed)]);
         assert!(diff.edges_added.iter().any(|e| e.to == "note"));
-        assert!(diff.edges_removed.iter().all(|e| e.from == removed.id || e.to == removed.id));
+        assert!(
+            diff.edges_removed
+                .iter()
+                .all(|e| e.from == removed.id || e.to == removed.id)
+        );
         assert!(!diff.edges_removed.is_empty());
         let trigger = diff.trigger.as_ref().expect("the trigger changed");
         assert_eq!(trigger.inputs.len(), 1);
         assert_eq!(trigger.inputs[0].name, "severity");
         assert!(diff.layout_changed);
-        assert!(diff.lines().iter().any(|l| l.starts_with("+ step \"Tell the team\"")));
+        assert!(
+            diff.lines()
+                .iter()
+                .any(|l| l.starts_with("+ step \"Tell the team\""))
+        );
     }
 
     #[test]

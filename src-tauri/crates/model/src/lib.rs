@@ -12,6 +12,7 @@ pub mod flow;
 pub mod graph;
 pub mod kinds;
 pub mod parse;
+pub mod source;
 pub mod templates;
 pub mod validate;
 
@@ -26,5 +27,6 @@ pub use kinds::{
     node_kinds,
 };
 pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
+pub use source::RunSource;
 pub use templates::TemplateInfo;
 pub use validate::{Diagnostic, DiagnosticCode, Severity, has_errors, validate};

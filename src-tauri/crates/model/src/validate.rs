@@ -188,12 +188,16 @@ pub fn node_title(flow: &Flow, node_id: &str) -> String {
     let (title, kind) = if node_id == TRIGGER_ID {
         flow.trigger
             .as_ref()
-            .map_or((String::new(), String::new()), |t| (t.title.clone(), t.kind.clone()))
+            .map_or((String::new(), String::new()), |t| {
+                (t.title.clone(), t.kind.clone())
+            })
     } else {
         flow.steps
             .iter()
             .find(|s| s.id == node_id)
-            .map_or((String::new(), String::new()), |s| (s.title.clone(), s.kind.clone()))
+            .map_or((String::new(), String::new()), |s| {
+                (s.title.clone(), s.kind.clone())
+            })
     };
     if !title.trim().is_empty() {
         return title.trim().to_owned();
@@ -214,7 +218,10 @@ fn sentence(flow: &Flow, diagnostic: &Diagnostic) -> String {
         let kind = if node == TRIGGER_ID {
             flow.trigger.as_ref().map(|t| t.kind.clone())
         } else {
-            flow.steps.iter().find(|s| s.id == node).map(|s| s.kind.clone())
+            flow.steps
+                .iter()
+                .find(|s| s.id == node)
+                .map(|s| s.kind.clone())
         };
         if let Some(label) = kind
             .and_then(|kind| node_kind(&kind))

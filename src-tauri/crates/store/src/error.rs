@@ -42,14 +42,18 @@ pub enum StoreError {
     VersionNotFound { flow_id: String, version: i64 },
     #[error("there is no run {0}")]
     RunNotFound(String),
-    #[error("flow {flow_id} cannot be enabled: {count} problem(s): {summary}")]
-    InvalidFlow {
+    #[error("flow {flow_id} cannot be {action} until its {count} problem(s) are fixed: {summary}")]
+    HasErrors {
         flow_id: String,
+        /// What was refused: `published` or `enabled`.
+        action: &'static str,
         count: usize,
+        /// Every error in plain words, each naming its step by title.
         summary: String,
-        /// Every error, each naming its node and field.
         diagnostics: Vec<flowguard_model::Diagnostic>,
     },
+    #[error("flow {0} has no published version yet: publish it first, then switch it on")]
+    NotPublished(String),
     #[error("a flow with id {0} already exists")]
     FlowExists(String),
     #[error(

@@ -1,22 +1,39 @@
 //! Flows and every saved version of each.
 //!
-//! A flow's document is stored whole, as canonical JSON, once per version. The `enabled` switch
-//! lives on the flow row, not in the versions: turning a flow on or off is not an edit, and a
-//! version's content (and hash) never depends on it. Saving the same content again adds no
-//! version. A flow with validation errors is saved as a draft and cannot be enabled.
+//! A flow's document is stored whole, as canonical JSON, once per version. The newest version is
+//! the flow's **draft**: saving (the editor's autosave) adds a version and changes nothing else,
+//! whatever problems it has. **Publishing** makes the draft the version background runs use
+//! (`published_version`), and is refused while it has errors. The `enabled` switch, when it was
+//! last flipped (`enabled_at`, `disabled_at`) and `dry_run_only` live on the flow row, not in the
+//! versions: they are not edits, and a version's content (and hash) never depends on them.
+//! Turning a flow on needs a published version. Saving the same content again adds no version.
 
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use flowguard_model::{Diagnostic, Flow, has_errors, validate};
+use flowguard_model::{Diagnostic, Flow, validate};
 
-use crate::{Store, StoreError, now};
+use crate::{Store, StoreError, now, precise_now};
 
-/// A flow as stored: its current document (with `enabled` from the flow row) and facts about it.
+/// A flow as stored: one of its versions' document (with `enabled` from the flow row) and the
+/// flow row's facts. [`Store::get_flow`] gives the draft, [`Store::published_flow`] and
+/// [`Store::enabled_flows`] the published version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredFlow {
     pub flow: Flow,
+    /// The version `flow` is.
     pub version: i64,
+    /// The newest version (the draft).
+    pub draft_version: i64,
+    /// The version background runs use, once published.
+    pub published_version: Option<i64>,
+    /// The published version's content differs from the draft's (or nothing is published).
+    pub has_unpublished_changes: bool,
+    /// When the flow was last switched on / off (RFC 3339).
+    pub enabled_at: Option<String>,
+    pub disabled_at: Option<String>,
+    /// Every background run is a dry run.
+    pub dry_run_only: bool,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -27,8 +44,12 @@ pub struct FlowSummary {
     pub id: String,
     pub name: String,
     pub enabled: bool,
+    /// The draft (newest) version.
     pub version: i64,
-    /// Validation errors and warnings of the current version.
+    pub published_version: Option<i64>,
+    pub has_unpublished_changes: bool,
+    pub dry_run_only: bool,
+    /// Validation errors and warnings of the draft.
     pub problems: i64,
     pub updated_at: String,
 }
@@ -39,6 +60,21 @@ pub struct FlowVersion {
     pub version: i64,
     pub saved_at: String,
     pub content_hash: String,
+    /// Validation errors and warnings of this version.
+    pub problems: i64,
+    /// Background runs use this version.
+    pub published: bool,
+    /// The newest version: the draft.
+    pub draft: bool,
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub version: i64,
+    pub previous: Option<i64>,
+    /// False when this version was published already.
+    pub changed: bool,
 }
 
 /// What saving did.
@@ -47,8 +83,11 @@ pub struct SaveOutcome {
     pub version: i64,
     /// False when the content was identical to the current version.
     pub new_version: bool,
+    /// The switch as it is (saving never changes it).
     pub enabled: bool,
-    /// The saved document's problems; a flow with errors is a draft.
+    pub published_version: Option<i64>,
+    pub has_unpublished_changes: bool,
+    /// The saved document's problems (they never disable anything; they block Publish).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -63,10 +102,50 @@ fn versioned(flow: &Flow) -> Flow {
 fn summary_of(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
-        .take(3)
-        .map(ToString::to_string)
+        .map(|d| d.sentence.clone())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+fn errors_of(flow: &Flow) -> Vec<Diagnostic> {
+    validate(flow)
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
+}
+
+/// The flow-row columns [`stored_row`] reads after the document, in its order.
+const FLOW_COLUMNS: &str = "f.enabled, f.current_version, f.published_version, f.enabled_at, f.disabled_at, \
+     f.dry_run_only, f.created_at, f.updated_at, \
+     (f.published_version IS NULL OR (SELECT content_hash FROM flow_versions p WHERE p.flow_id = f.id AND p.version = f.published_version) \
+        IS NOT (SELECT content_hash FROM flow_versions d WHERE d.flow_id = f.id AND d.version = f.current_version))";
+
+/// A stored flow from a row of `v.document, v.version, FLOW_COLUMNS` (the document parsed later).
+fn stored_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredFlow)> {
+    let enabled: bool = row.get(2)?;
+    let stored = StoredFlow {
+        flow: Flow {
+            enabled,
+            ..Flow::default()
+        },
+        version: row.get(1)?,
+        draft_version: row.get(3)?,
+        published_version: row.get(4)?,
+        enabled_at: row.get(5)?,
+        disabled_at: row.get(6)?,
+        dry_run_only: row.get(7)?,
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+        has_unpublished_changes: row.get(10)?,
+    };
+    Ok((row.get(0)?, stored))
+}
+
+fn parse_stored((document, mut stored): (String, StoredFlow)) -> Result<StoredFlow, StoreError> {
+    let enabled = stored.flow.enabled;
+    stored.flow = serde_json::from_str(&document)?;
+    stored.flow.enabled = enabled;
+    Ok(stored)
 }
 
 /// What importing a flow does when a flow with its id exists.
@@ -123,15 +202,16 @@ impl Store {
         unreachable!("an unbounded range always yields a free id")
     }
 
-    /// Saves a flow (a new one, or a new version of an existing one) in one transaction.
-    /// `flow.enabled` asks for the flow to be on: granted only when it has no errors.
+    /// Saves a flow (a new one, or a new version of an existing one) in one transaction: the
+    /// new version is the flow's draft. Saving never changes the enabled switch, the published
+    /// version or `dry_run_only`, whatever problems the draft has; a new flow starts off,
+    /// unpublished (`flow.enabled` is ignored).
     pub fn save_flow(&self, flow: &Flow) -> Result<SaveOutcome, StoreError> {
         let diagnostics = validate(flow);
         let document = versioned(flow);
         let text = document.to_canonical_json();
         let hash = document.content_hash();
         let problems = i64::try_from(diagnostics.len()).unwrap_or(i64::MAX);
-        let enabled = flow.enabled && !has_errors(&diagnostics);
         self.transaction(|tx| {
             let current: Option<(i64, String)> = tx
                 .query_row(
@@ -150,9 +230,9 @@ impl Store {
             };
             tx.execute(
                 "INSERT INTO flows (id, name, enabled, current_version, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-                 ON CONFLICT (id) DO UPDATE SET name = ?2, enabled = ?3, current_version = ?4, updated_at = ?5",
-                params![flow.id, flow.name, enabled, version, stamp],
+                 VALUES (?1, ?2, 0, ?3, ?4, ?4)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, current_version = ?3, updated_at = ?4",
+                params![flow.id, flow.name, version, stamp],
             )?;
             if new_version {
                 tx.execute(
@@ -161,34 +241,54 @@ impl Store {
                     params![flow.id, version, stamp, hash, text, problems],
                 )?;
             }
-            Ok(SaveOutcome { version, new_version, enabled, diagnostics })
+            let (enabled, published_version, published_hash): (bool, Option<i64>, Option<String>) = tx.query_row(
+                "SELECT f.enabled, f.published_version, p.content_hash FROM flows f
+                 LEFT JOIN flow_versions p ON p.flow_id = f.id AND p.version = f.published_version
+                 WHERE f.id = ?1",
+                [&flow.id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            Ok(SaveOutcome {
+                version,
+                new_version,
+                enabled,
+                published_version,
+                has_unpublished_changes: published_hash.as_deref() != Some(hash.as_str()),
+                diagnostics,
+            })
         })
     }
 
-    /// The flow's current version, or `None`.
-    pub fn get_flow(&self, flow_id: &str) -> Result<Option<StoredFlow>, StoreError> {
+    fn stored_at(
+        &self,
+        flow_id: &str,
+        version_column: &str,
+    ) -> Result<Option<StoredFlow>, StoreError> {
         let connection = self.connection();
-        let row: Option<(String, bool, i64, String, String)> = connection
+        let row = connection
             .query_row(
-                "SELECT v.document, f.enabled, f.current_version, f.created_at, f.updated_at
-                 FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current_version
-                 WHERE f.id = ?1",
+                &format!(
+                    "SELECT v.document, v.version, {FLOW_COLUMNS}
+                     FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.{version_column}
+                     WHERE f.id = ?1"
+                ),
                 [flow_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+                stored_row,
             )
             .optional()?;
         drop(connection);
-        row.map(|(document, enabled, version, created_at, updated_at)| {
-            let mut flow: Flow = serde_json::from_str(&document)?;
-            flow.enabled = enabled;
-            Ok(StoredFlow {
-                flow,
-                version,
-                created_at,
-                updated_at,
-            })
-        })
-        .transpose()
+        row.map(parse_stored).transpose()
+    }
+
+    /// The flow's draft (its newest version), or `None`.
+    pub fn get_flow(&self, flow_id: &str) -> Result<Option<StoredFlow>, StoreError> {
+        self.stored_at(flow_id, "current_version")
+    }
+
+    /// The flow's published version (what its background runs use), or `None` when the flow
+    /// does not exist or was never published.
+    pub fn published_flow(&self, flow_id: &str) -> Result<Option<StoredFlow>, StoreError> {
+        self.stored_at(flow_id, "published_version")
     }
 
     /// A given version of a flow (what a run ran).
@@ -212,8 +312,10 @@ impl Store {
     pub fn list_flows(&self) -> Result<Vec<FlowSummary>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT f.id, f.name, f.enabled, f.current_version, v.problems, f.updated_at
+            "SELECT f.id, f.name, f.enabled, f.current_version, v.problems, f.updated_at,
+                    f.published_version, f.dry_run_only, p.content_hash IS NOT v.content_hash
              FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current_version
+             LEFT JOIN flow_versions p ON p.flow_id = f.id AND p.version = f.published_version
              ORDER BY f.name COLLATE NOCASE, f.id",
         )?;
         let rows = statement.query_map([], |row| {
@@ -224,40 +326,50 @@ impl Store {
                 version: row.get(3)?,
                 problems: row.get(4)?,
                 updated_at: row.get(5)?,
+                published_version: row.get(6)?,
+                dry_run_only: row.get(7)?,
+                has_unpublished_changes: row.get(8)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// The ids of the enabled flows.
+    /// The enabled flows, each at its **published** version (what background runs use).
     pub fn enabled_flows(&self) -> Result<Vec<StoredFlow>, StoreError> {
         let ids: Vec<String> = {
             let connection = self.connection();
-            let mut statement =
-                connection.prepare("SELECT id FROM flows WHERE enabled = 1 ORDER BY id")?;
+            let mut statement = connection.prepare(
+                "SELECT id FROM flows WHERE enabled = 1 AND published_version IS NOT NULL ORDER BY id",
+            )?;
             let rows = statement.query_map([], |row| row.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
         let mut flows = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(flow) = self.get_flow(&id)? {
+            if let Some(flow) = self.published_flow(&id)? {
                 flows.push(flow);
             }
         }
         Ok(flows)
     }
 
-    /// Every version of a flow, oldest first.
+    /// Every version of a flow, oldest first, each saying whether it is published or the draft.
     pub fn flow_history(&self, flow_id: &str) -> Result<Vec<FlowVersion>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(
-            "SELECT version, saved_at, content_hash FROM flow_versions WHERE flow_id = ?1 ORDER BY version",
+            "SELECT v.version, v.saved_at, v.content_hash, v.problems,
+                    v.version IS f.published_version, v.version = f.current_version
+             FROM flow_versions v JOIN flows f ON f.id = v.flow_id
+             WHERE v.flow_id = ?1 ORDER BY v.version",
         )?;
         let rows = statement.query_map([flow_id], |row| {
             Ok(FlowVersion {
                 version: row.get(0)?,
                 saved_at: row.get(1)?,
                 content_hash: row.get(2)?,
+                problems: row.get(3)?,
+                published: row.get(4)?,
+                draft: row.get(5)?,
             })
         })?;
         let versions: Vec<FlowVersion> = rows.collect::<Result<_, _>>()?;
@@ -267,42 +379,111 @@ impl Store {
         Ok(versions)
     }
 
-    /// Turns a flow on or off. Turning on a flow with validation errors is refused, naming them.
-    /// The check and the switch are one transaction, so a version saved in between cannot be
-    /// switched on unchecked.
-    pub fn set_enabled(&self, flow_id: &str, enabled: bool) -> Result<(), StoreError> {
+    /// Makes the draft the published version (what background runs use). Refused while the
+    /// draft has errors, naming each in plain words. The check and the switch are one
+    /// transaction, so a version saved in between cannot be published unchecked.
+    pub fn publish(&self, flow_id: &str) -> Result<Published, StoreError> {
         self.transaction(|tx| {
-            let document: Option<String> = tx
+            let row: Option<(String, i64, Option<i64>)> = tx
                 .query_row(
-                    "SELECT v.document FROM flows f
+                    "SELECT v.document, f.current_version, f.published_version FROM flows f
                      JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.current_version
                      WHERE f.id = ?1",
                     [flow_id],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
                 .optional()?;
-            let document = document.ok_or_else(|| StoreError::FlowNotFound(flow_id.to_owned()))?;
+            let (document, version, previous) =
+                row.ok_or_else(|| StoreError::FlowNotFound(flow_id.to_owned()))?;
+            let flow: Flow = serde_json::from_str(&document)?;
+            let errors = errors_of(&flow);
+            if !errors.is_empty() {
+                return Err(StoreError::HasErrors {
+                    flow_id: flow_id.to_owned(),
+                    action: "published",
+                    count: errors.len(),
+                    summary: summary_of(&errors),
+                    diagnostics: errors,
+                });
+            }
+            tx.execute(
+                "UPDATE flows SET published_version = ?2, updated_at = ?3 WHERE id = ?1",
+                params![flow_id, version, now()],
+            )?;
+            Ok(Published {
+                version,
+                previous,
+                changed: previous != Some(version),
+            })
+        })
+    }
+
+    /// Saves an older version's document as a new draft (nothing goes live until Publish).
+    pub fn restore_version(&self, flow_id: &str, version: i64) -> Result<SaveOutcome, StoreError> {
+        let mut flow = self.get_flow_version(flow_id, version)?;
+        flow.id = flow_id.to_owned();
+        self.save_flow(&flow)
+    }
+
+    /// Turns a flow on or off and records when. Turning on needs a published version without
+    /// errors ([`StoreError::NotPublished`], [`StoreError::HasErrors`]); the check and the
+    /// switch are one transaction. Switching on a flow that is on (or off one that is off)
+    /// changes nothing, not even its `enabled_at`. Returns whether the switch moved.
+    pub fn set_enabled(&self, flow_id: &str, enabled: bool) -> Result<bool, StoreError> {
+        self.transaction(|tx| {
+            let row: Option<(bool, Option<String>)> = tx
+                .query_row(
+                    "SELECT f.enabled, p.document FROM flows f
+                     LEFT JOIN flow_versions p ON p.flow_id = f.id AND p.version = f.published_version
+                     WHERE f.id = ?1",
+                    [flow_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let (was, published) =
+                row.ok_or_else(|| StoreError::FlowNotFound(flow_id.to_owned()))?;
+            if was == enabled {
+                return Ok(false);
+            }
+            let stamp = precise_now();
             if enabled {
+                let document =
+                    published.ok_or_else(|| StoreError::NotPublished(flow_id.to_owned()))?;
                 let flow: Flow = serde_json::from_str(&document)?;
-                let errors: Vec<Diagnostic> = validate(&flow)
-                    .into_iter()
-                    .filter(|d| d.severity == flowguard_model::Severity::Error)
-                    .collect();
+                let errors = errors_of(&flow);
                 if !errors.is_empty() {
-                    return Err(StoreError::InvalidFlow {
+                    return Err(StoreError::HasErrors {
                         flow_id: flow_id.to_owned(),
+                        action: "enabled",
                         count: errors.len(),
                         summary: summary_of(&errors),
                         diagnostics: errors,
                     });
                 }
+                tx.execute(
+                    "UPDATE flows SET enabled = 1, enabled_at = ?2, updated_at = ?2 WHERE id = ?1",
+                    params![flow_id, stamp],
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE flows SET enabled = 0, disabled_at = ?2, updated_at = ?2 WHERE id = ?1",
+                    params![flow_id, stamp],
+                )?;
             }
-            tx.execute(
-                "UPDATE flows SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
-                params![flow_id, enabled, now()],
-            )?;
-            Ok(())
+            Ok(true)
         })
+    }
+
+    /// Makes every background run of the flow a dry run (or not). Not an edit: no version.
+    pub fn set_dry_run_only(&self, flow_id: &str, on: bool) -> Result<(), StoreError> {
+        let changed = self.connection().execute(
+            "UPDATE flows SET dry_run_only = ?2, updated_at = ?3 WHERE id = ?1",
+            params![flow_id, on, now()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::FlowNotFound(flow_id.to_owned()));
+        }
+        Ok(())
     }
 
     /// Deletes a flow and its versions (its past runs stay, for the record).

@@ -41,6 +41,13 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The current time to the nanosecond: for `enabled_at`, which alert creation times (100 ns
+/// precision) are compared with, so an alert created just before a switch-on within the same
+/// millisecond still counts as before it.
+pub(crate) fn precise_now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
 impl Store {
     /// Opens (creating it if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {

@@ -7,7 +7,10 @@ use rusqlite::{Connection, OpenFlags};
 use crate::StoreError;
 
 /// Every migration, in order; the schema version is their count.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_publish_and_sources.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

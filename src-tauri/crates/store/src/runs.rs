@@ -9,6 +9,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use flowguard_model::RunSource;
+
 use crate::{Store, StoreError, now};
 
 /// A run to create.
@@ -16,8 +18,10 @@ use crate::{Store, StoreError, now};
 pub struct NewRun {
     pub flow_id: String,
     pub flow_version: i64,
-    /// `alert_created`, `schedule` or `manual`.
+    /// The flow's trigger kind: `alert_created`, `schedule` or `manual`.
     pub trigger_kind: String,
+    /// Why the run exists (Run now, the alert poller, the scheduler, run again, a backlog).
+    pub source: RunSource,
     /// The trigger's outputs (`trigger.*`).
     pub trigger_payload: Value,
     pub dry_run: bool,
@@ -32,6 +36,7 @@ pub struct RunRow {
     pub flow_id: String,
     pub flow_version: i64,
     pub trigger_kind: String,
+    pub source: RunSource,
     pub trigger_payload: Value,
     pub dry_run: bool,
     pub status: String,
@@ -65,6 +70,7 @@ pub struct RunSummary {
     pub flow_version: i64,
     pub status: String,
     pub trigger_kind: String,
+    pub source: RunSource,
     pub dry_run: bool,
     pub reason: Option<String>,
     pub created_at: String,
@@ -72,14 +78,22 @@ pub struct RunSummary {
     pub finished_at: Option<String>,
     /// The alert that triggered the run (`trigger.alertId`), when there is one.
     pub alert_id: Option<String>,
+    /// The flow's name now; `None` when the flow was deleted (its runs stay).
+    pub flow_name: Option<String>,
+    /// The alert's title (`trigger.title`) and machine (`trigger.alert.computerDnsName`).
+    pub alert_title: Option<String>,
+    pub machine_name: Option<String>,
 }
 
 /// Which runs to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunFilter {
+    /// One flow's runs; `None` for every flow (the activity feed).
     pub flow_id: Option<String>,
     pub status: Option<String>,
     pub limit: Option<usize>,
+    /// Only runs older than this run (by creation, then id): the next page.
+    pub before: Option<String>,
 }
 
 fn new_run_id() -> String {
@@ -89,8 +103,8 @@ fn new_run_id() -> String {
 fn insert_run(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<String, StoreError> {
     let id = new_run_id();
     tx.execute(
-        "INSERT INTO runs (id, flow_id, flow_version, trigger_kind, trigger_payload, dry_run, status, rerun_of, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8)",
+        "INSERT INTO runs (id, flow_id, flow_version, trigger_kind, source, trigger_payload, dry_run, status, rerun_of, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?9, ?5, ?6, 'queued', ?7, ?8)",
         params![
             id,
             run.flow_id,
@@ -99,7 +113,8 @@ fn insert_run(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<String, St
             serde_json::to_string(&run.trigger_payload)?,
             run.dry_run,
             run.rerun_of,
-            now()
+            now(),
+            run.source.as_str()
         ],
     )?;
     Ok(id)
@@ -107,7 +122,10 @@ fn insert_run(tx: &rusqlite::Transaction<'_>, run: &NewRun) -> Result<String, St
 
 /// The columns [`summary_row`] reads, in its order.
 const SUMMARY_COLUMNS: &str = "runs.id, runs.flow_id, flow_version, status, trigger_kind, dry_run, reason, \
-     runs.created_at, started_at, finished_at, CAST(json_extract(trigger_payload, '$.alertId') AS TEXT)";
+     runs.created_at, started_at, finished_at, CAST(json_extract(trigger_payload, '$.alertId') AS TEXT), \
+     runs.source, (SELECT name FROM flows WHERE flows.id = runs.flow_id), \
+     CAST(json_extract(trigger_payload, '$.title') AS TEXT), \
+     CAST(json_extract(trigger_payload, '$.alert.computerDnsName') AS TEXT)";
 
 fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
     Ok(RunSummary {
@@ -122,6 +140,10 @@ fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
         started_at: row.get(8)?,
         finished_at: row.get(9)?,
         alert_id: row.get(10)?,
+        source: RunSource::parse(&row.get::<_, String>(11)?),
+        flow_name: row.get(12)?,
+        alert_title: row.get(13)?,
+        machine_name: row.get(14)?,
     })
 }
 
@@ -133,6 +155,43 @@ impl Store {
     /// Creates a queued run (Run now, a run again).
     pub fn create_run(&self, run: &NewRun) -> Result<String, StoreError> {
         self.transaction(|tx| insert_run(tx, run))
+    }
+
+    /// Creates a queued run for an alert and records the alert as processed by the flow, in one
+    /// transaction, whether or not it was already: a real Run now on an alert, after which the
+    /// flow's trigger never starts that alert again.
+    pub fn create_run_marking_alert(
+        &self,
+        run: &NewRun,
+        alert_id: &str,
+    ) -> Result<String, StoreError> {
+        self.transaction(|tx| {
+            let id = insert_run(tx, run)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO processed_alerts (flow_id, alert_id, run_id, processed_at) VALUES (?1, ?2, ?3, ?4)",
+                params![run.flow_id, alert_id, id, now()],
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Which of `alert_ids` this flow has processed already (a run of its trigger, a backlog
+    /// run or a real Run now).
+    pub fn processed_alerts_among(
+        &self,
+        flow_id: &str,
+        alert_ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(
+            "SELECT alert_id FROM processed_alerts
+             WHERE flow_id = ?1 AND alert_id IN (SELECT value FROM json_each(?2))",
+        )?;
+        let rows = statement
+            .query_map(params![flow_id, serde_json::to_string(alert_ids)?], |row| {
+                row.get(0)
+            })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Creates a queued run for an alert, unless this alert already started this flow: then
@@ -213,7 +272,7 @@ impl Store {
         let run = connection
             .query_row(
                 "SELECT id, flow_id, flow_version, trigger_kind, trigger_payload, dry_run, status, reason, rerun_of,
-                        created_at, started_at, finished_at
+                        created_at, started_at, finished_at, source
                  FROM runs WHERE id = ?1",
                 [run_id],
                 |row| {
@@ -230,6 +289,7 @@ impl Store {
                         created_at: row.get(9)?,
                         started_at: row.get(10)?,
                         finished_at: row.get(11)?,
+                        source: RunSource::parse(&row.get::<_, String>(12)?),
                         steps: Vec::new(),
                     })
                 },
@@ -256,17 +316,51 @@ impl Store {
         Ok(run)
     }
 
-    /// Runs, newest first.
+    /// Runs, newest first (by creation, then id), one flow's or every flow's, a page at a time.
     pub fn list_runs(&self, filter: &RunFilter) -> Result<Vec<RunSummary>, StoreError> {
         let connection = self.connection();
         let mut statement = connection.prepare(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM runs
              WHERE (?1 IS NULL OR flow_id = ?1) AND (?2 IS NULL OR status = ?2)
-             ORDER BY created_at DESC, id DESC LIMIT ?3"
+               AND (?4 IS NULL OR (runs.created_at, runs.id) < (SELECT created_at, id FROM runs WHERE id = ?4))
+             ORDER BY runs.created_at DESC, runs.id DESC LIMIT ?3"
         ))?;
         let limit = i64::try_from(filter.limit.unwrap_or(1000)).unwrap_or(i64::MAX);
-        let rows =
-            statement.query_map(params![filter.flow_id, filter.status, limit], summary_row)?;
+        let rows = statement.query_map(
+            params![filter.flow_id, filter.status, limit, filter.before],
+            summary_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One run's line (as [`Store::list_runs`] gives it).
+    pub fn run_summary(&self, run_id: &str) -> Result<RunSummary, StoreError> {
+        let connection = self.connection();
+        connection
+            .query_row(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM runs WHERE runs.id = ?1"),
+                [run_id],
+                summary_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::RunNotFound(run_id.to_owned()))
+    }
+
+    /// The background runs (alert, schedule, backlog) created after `after` (RFC 3339), or
+    /// all of them, newest first, at most `limit`: what the activity badge counts from.
+    pub fn background_runs_since(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<RunSummary>, StoreError> {
+        let connection = self.connection();
+        let mut statement = connection.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM runs
+             WHERE source IN ('alert', 'schedule', 'backlog') AND (?1 IS NULL OR runs.created_at > ?1)
+             ORDER BY runs.created_at DESC, runs.id DESC LIMIT ?2"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![after, limit], summary_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

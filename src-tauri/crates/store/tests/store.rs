@@ -2,7 +2,8 @@
 
 use serde_json::json;
 
-use flowguard_model::templates;
+use flowguard_model::Flow;
+use flowguard_model::{RunSource, templates};
 use flowguard_store::connections::Connection;
 use flowguard_store::runs::{NewRun, RunFilter};
 use flowguard_store::{SCHEMA_VERSION, Store, StoreError};
@@ -16,6 +17,7 @@ fn new_run(flow_id: &str) -> NewRun {
         flow_id: flow_id.into(),
         flow_version: 1,
         trigger_kind: "alert_created".into(),
+        source: RunSource::Alert,
         trigger_payload: json!({ "alertId": "da1" }),
         dry_run: false,
         rerun_of: None,
@@ -123,47 +125,294 @@ fn every_saved_version_is_kept_and_identical_content_adds_none() {
     );
 }
 
+/// The seed with one error: the SOC email's recipients removed.
+fn broken(flow: &flowguard_model::Flow) -> flowguard_model::Flow {
+    let mut broken = flow.clone();
+    let email = broken
+        .steps
+        .iter_mut()
+        .find(|step| step.kind == "send_email")
+        .expect("the seed emails");
+    email.inputs.remove("to");
+    broken
+}
+
 #[test]
-fn a_draft_with_errors_is_saved_but_cannot_be_enabled() {
+fn a_draft_with_errors_is_saved_but_cannot_be_published_or_enabled() {
     let store = Store::open_in_memory().unwrap();
-    let mut flow = seed();
-    flow.edges
-        .retain(|edge| edge.from != "is_high" || edge.port != Some(flowguard_model::Port::False));
+    let mut flow = broken(&seed());
     flow.enabled = true;
     let outcome = store.save_flow(&flow).unwrap();
-    assert!(!outcome.enabled, "saved as a draft");
+    assert!(
+        !outcome.enabled,
+        "a new flow starts off, whatever the document says"
+    );
+    assert_eq!(outcome.published_version, None);
+    assert!(outcome.has_unpublished_changes);
     assert!(flowguard_model::has_errors(&outcome.diagnostics));
-    let error = store.set_enabled(&flow.id, true).unwrap_err();
-    let StoreError::InvalidFlow {
+
+    let error = store.publish(&flow.id).unwrap_err();
+    let StoreError::HasErrors {
         ref diagnostics,
         count,
+        action,
         ..
     } = error
     else {
         panic!("{error}");
     };
+    assert_eq!(action, "published");
     assert_eq!(diagnostics.len(), count);
+    assert!(diagnostics.iter().all(|d| d.is_error()));
+    let title = &flow
+        .steps
+        .iter()
+        .find(|step| step.kind == "send_email")
+        .unwrap()
+        .title;
     assert!(
-        diagnostics
-            .iter()
-            .all(|d| d.is_error() && (d.node_id.is_some() || d.field.is_some())),
-        "every error names where it is: {diagnostics:?}"
+        error.to_string().contains(&format!("“{title}”")),
+        "names the step by its title, in plain words: {error}"
+    );
+    assert!(matches!(
+        store.set_enabled(&flow.id, true),
+        Err(StoreError::NotPublished(_))
+    ));
+    assert!(
+        store
+            .set_enabled(&flow.id, true)
+            .unwrap_err()
+            .to_string()
+            .contains("publish it first")
     );
     assert!(!store.get_flow(&flow.id).unwrap().unwrap().flow.enabled);
-    assert!(
-        error.to_string().contains("email_review"),
-        "names the problem node: {error}"
-    );
+}
 
+#[test]
+fn publish_then_enable_and_a_broken_draft_never_disables_the_published_flow() {
+    let store = Store::open_in_memory().unwrap();
     let good = seed();
     store.save_flow(&good).unwrap();
-    store.set_enabled(&good.id, true).unwrap();
-    assert!(store.get_flow(&good.id).unwrap().unwrap().flow.enabled);
-    assert_eq!(store.enabled_flows().unwrap().len(), 1);
+    let published = store.publish(&good.id).unwrap();
+    assert_eq!(
+        (published.version, published.previous, published.changed),
+        (1, None, true)
+    );
+    assert!(
+        !store.publish(&good.id).unwrap().changed,
+        "publishing twice changes nothing"
+    );
+    assert!(store.set_enabled(&good.id, true).unwrap());
+    assert!(!store.set_enabled(&good.id, true).unwrap(), "already on");
+    let on = store.get_flow(&good.id).unwrap().unwrap();
+    assert!(on.flow.enabled);
+    assert!(on.enabled_at.is_some());
+    assert!(!on.has_unpublished_changes);
+
+    // An autosave with a problem: a new draft, still enabled, still on version 1.
+    let outcome = store.save_flow(&broken(&good)).unwrap();
+    assert_eq!(outcome.version, 2);
+    assert!(
+        outcome.enabled,
+        "a problem in the draft never disables anything"
+    );
+    assert_eq!(outcome.published_version, Some(1));
+    assert!(outcome.has_unpublished_changes);
+    let enabled = store.enabled_flows().unwrap();
+    assert_eq!(enabled.len(), 1);
+    assert_eq!(
+        enabled[0].version, 1,
+        "background runs use the published version"
+    );
+    assert_eq!(enabled[0].draft_version, 2);
+    assert_eq!(
+        enabled[0].flow,
+        Flow {
+            enabled: true,
+            ..good.clone()
+        }
+    );
+    assert!(store.publish(&good.id).is_err());
+
+    // The history says which version is published and which is the draft.
+    let history = store.flow_history(&good.id).unwrap();
+    let flags: Vec<(i64, bool, bool)> = history
+        .iter()
+        .map(|v| (v.version, v.published, v.draft))
+        .collect();
+    assert_eq!(flags, [(1, true, false), (2, false, true)]);
+    assert!(history[1].problems > 0);
+
+    // Restoring version 1 makes a new draft with its content: nothing unpublished any more.
+    let restored = store.restore_version(&good.id, 1).unwrap();
+    assert_eq!(restored.version, 3);
+    assert!(!restored.has_unpublished_changes);
+    assert_eq!(store.published_flow(&good.id).unwrap().unwrap().version, 1);
+    let summary = &store.list_flows().unwrap()[0];
+    assert_eq!((summary.version, summary.published_version), (3, Some(1)));
+    assert!(!summary.has_unpublished_changes);
+
+    // Dry run only is not an edit and survives saves; switching off records when.
+    store.set_dry_run_only(&good.id, true).unwrap();
+    store.save_flow(&good).unwrap();
+    let stored = store.get_flow(&good.id).unwrap().unwrap();
+    assert!(stored.dry_run_only);
     assert_eq!(
         store.flow_history(&good.id).unwrap().len(),
-        2,
-        "enabling is not an edit"
+        3,
+        "neither is a version"
+    );
+    assert!(store.set_enabled(&good.id, false).unwrap());
+    let off = store.get_flow(&good.id).unwrap().unwrap();
+    assert!(!off.flow.enabled && off.disabled_at.is_some());
+    assert!(store.enabled_flows().unwrap().is_empty());
+    assert!(matches!(
+        store.set_dry_run_only("nope", true),
+        Err(StoreError::FlowNotFound(_))
+    ));
+}
+
+#[test]
+fn a_version_one_database_is_migrated_enabled_flows_published_and_runs_given_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flowguard.db");
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        old.execute_batch(include_str!("../migrations/0001_init.sql"))
+            .unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        let document = seed().to_canonical_json();
+        old.execute_batch(&format!(
+            "INSERT INTO flows VALUES ('on', 'On', 1, 2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO flows VALUES ('off', 'Off', 0, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO flow_versions VALUES ('on', 1, 't', 'h1', '{d}', 0), ('on', 2, 't', 'h2', '{d}', 0),
+                                              ('off', 1, 't', 'h1', '{d}', 0);
+             INSERT INTO runs (id, flow_id, flow_version, trigger_kind, trigger_payload, status, created_at)
+                 VALUES ('r-alert', 'on', 1, 'alert_created', '{{}}', 'succeeded', 't1'),
+                        ('r-manual', 'on', 1, 'alert_created', '{{}}', 'succeeded', 't2'),
+                        ('r-tick', 'on', 1, 'schedule', '{{}}', 'succeeded', 't3');
+             INSERT INTO runs (id, flow_id, flow_version, trigger_kind, trigger_payload, status, rerun_of, created_at)
+                 VALUES ('r-again', 'on', 1, 'alert_created', '{{}}', 'succeeded', 'r-alert', 't4');
+             INSERT INTO processed_alerts VALUES ('on', 'da1', 'r-alert', 't1');",
+            d = document.replace('\'', "''")
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let on = store.get_flow("on").unwrap().unwrap();
+    assert_eq!(
+        on.published_version,
+        Some(2),
+        "an enabled flow's current version is published"
+    );
+    assert!(on.flow.enabled && on.enabled_at.is_some());
+    assert_eq!(
+        store.get_flow("off").unwrap().unwrap().published_version,
+        None
+    );
+    let sources: Vec<(String, RunSource)> = ["r-alert", "r-manual", "r-tick", "r-again"]
+        .iter()
+        .map(|id| {
+            let run = store.get_run(id).unwrap();
+            (run.id, run.source)
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("r-alert".to_owned(), RunSource::Alert),
+            ("r-manual".to_owned(), RunSource::Manual),
+            ("r-tick".to_owned(), RunSource::Schedule),
+            ("r-again".to_owned(), RunSource::Rerun),
+        ]
+    );
+}
+
+#[test]
+fn a_real_run_now_on_an_alert_marks_it_processed_for_the_flow() {
+    let store = Store::open_in_memory().unwrap();
+    let flow = seed();
+    store.save_flow(&flow).unwrap();
+    let manual = NewRun {
+        source: RunSource::Manual,
+        trigger_payload: json!({ "alertId": "da1", "title": "Ransomware", "alert": { "computerDnsName": "pc-7" } }),
+        ..new_run(&flow.id)
+    };
+    let first = store.create_run_marking_alert(&manual, "da1").unwrap();
+    let again = store.create_run_marking_alert(&manual, "da1").unwrap();
+    assert_ne!(first, again, "Run now always runs when asked");
+    assert_eq!(
+        store
+            .create_run_for_alert(&new_run(&flow.id), "da1")
+            .unwrap(),
+        None,
+        "the trigger does not start it again"
+    );
+    let processed = store
+        .processed_alerts_among(&flow.id, &["da1".to_owned(), "da2".to_owned()])
+        .unwrap();
+    assert_eq!(processed.into_iter().collect::<Vec<_>>(), ["da1"]);
+    let runs = store.list_runs(&RunFilter::default()).unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0].source, RunSource::Manual);
+    assert_eq!(runs[0].alert_title.as_deref(), Some("Ransomware"));
+    assert_eq!(runs[0].machine_name.as_deref(), Some("pc-7"));
+    assert_eq!(runs[0].flow_name.as_deref(), Some(flow.name.as_str()));
+}
+
+#[test]
+fn the_activity_pages_through_every_flows_runs_newest_first() {
+    let store = Store::open_in_memory().unwrap();
+    let mut other = seed();
+    other.id = "other".into();
+    store.save_flow(&seed()).unwrap();
+    store.save_flow(&other).unwrap();
+    let mut ids = Vec::new();
+    for index in 0..5 {
+        let flow_id = if index % 2 == 0 {
+            seed().id
+        } else {
+            "other".to_owned()
+        };
+        ids.push(store.create_run(&new_run(&flow_id)).unwrap());
+    }
+    ids.reverse();
+    let first = store
+        .list_runs(&RunFilter {
+            limit: Some(2),
+            ..RunFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        ids[..2]
+    );
+    let second = store
+        .list_runs(&RunFilter {
+            limit: Some(2),
+            before: Some(first[1].id.clone()),
+            ..RunFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        second.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        ids[2..4]
+    );
+    let since = store.background_runs_since(None, 100).unwrap();
+    assert_eq!(since.len(), 5);
+    let manual = store
+        .create_run(&NewRun {
+            source: RunSource::Manual,
+            ..new_run("other")
+        })
+        .unwrap();
+    assert!(
+        store
+            .background_runs_since(None, 100)
+            .unwrap()
+            .iter()
+            .all(|r| r.id != manual),
+        "Run now is not background activity"
     );
 }
 

@@ -15,7 +15,7 @@ triggerKind: string, publishedVersion: number | null, dryRunOnly: boolean,
 refusal: string | null, 
 /**
  * Alert flows: the alerts created since the flow was last on (or since it was created, at
- * most [`BACKLOG_LOOKBACK_DAYS`] back) that match its trigger and that it has not handled.
+ * most 7 days back) that match its trigger and that it has not handled.
  * Switching on does not start them unless asked (`EnableOptions::handle_backlog`).
  */
 backlog: Array<AlertChoice>, 

@@ -105,12 +105,28 @@ pub async fn world() -> World {
     world_with(quiet_emulator(), fast_engine()).await
 }
 
-/// Saves and enables the seed template.
-pub fn enable_seed(store: &Store) -> String {
+/// Saves and publishes the seed template, left off.
+pub fn publish_seed(store: &Store) -> String {
     let flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
     store.save_flow(&flow).unwrap();
-    store.set_enabled(&flow.id, true).unwrap();
+    store.publish(&flow.id).unwrap();
     flow.id
+}
+
+/// Saves, publishes and enables the seed template.
+pub fn enable_seed(store: &Store) -> String {
+    let id = publish_seed(store);
+    store.set_enabled(&id, true).unwrap();
+    id
+}
+
+/// The isolation requests the emulator received.
+pub fn isolations(emulator: &EmulatorHandle) -> Vec<flowguard_emulator::RequestRecord> {
+    emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/isolate"))
+        .collect()
 }
 
 /// Waits until `check` holds, or panics after `limit`.
