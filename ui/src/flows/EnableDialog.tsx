@@ -92,7 +92,8 @@ function EnableDialogBody({ flowId }: { flowId: string }) {
     void useFlowSession
       .getState()
       .tenantChanges(flowId)
-      .then((list) => !cancelled && setChanges(list));
+      // "Isolate machine (Isolate machine)": a step still named after its kind says it once.
+      .then((list) => !cancelled && setChanges(list.map((change) => change.replace(/^(.+) \(\1\)$/, "$1"))));
     return () => {
       cancelled = true;
     };

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { errorText, ipc, type Flow, type TemplateInfo } from "../ipc/client";
+import { useEditorStore } from "../state/editorStore";
 import { useFlowSession } from "../state/flowSession";
 import { findKindSpec, useKindsStore } from "../state/kindsStore";
 import { useGalleryStore } from "./galleryStore";
@@ -154,7 +155,11 @@ function GalleryIntro({ titleId }: { titleId: string }) {
 export function FirstStartGallery() {
   const titleId = useId();
   const [canvas, setCanvas] = useState<HTMLElement | null>(null);
-  useEffect(() => setCanvas(document.querySelector<HTMLElement>('[data-testid="canvas"]')), []);
+  useEffect(() => {
+    setCanvas(document.querySelector<HTMLElement>('[data-testid="canvas"]'));
+    // The flow opened from here was laid out under the gallery: fit it again once it is gone.
+    return () => useEditorStore.setState((state) => ({ loadCount: state.loadCount + 1 }));
+  }, []);
   const view = (
     <section className="gallery gallery-first-start" aria-labelledby={titleId} data-testid="gallery">
       <GalleryIntro titleId={titleId} />
