@@ -24,12 +24,18 @@ const dry = runItem("run-dry", "succeeded", { flowId: "other", flowName: "Hunt",
 
 function backend() {
   let unseen = 1;
+  let notify = true;
   const pages: unknown[] = [];
   routeInvoke({
     unseen_activity_count: () => unseen,
     list_activity: (args) => {
       pages.push(args);
       return args?.before ? { items: [runItem("run-old", "failed", { source: "manual", alertTitle: "Old alert" })], nextBefore: null, unseenTenantChanges: unseen } : { items: [isolated, dry], nextBefore: "cursor-1", unseenTenantChanges: unseen };
+    },
+    get_notify_tenant_changes: () => notify,
+    set_notify_tenant_changes: (args) => {
+      notify = args?.enabled as boolean;
+      return null;
     },
     mark_activity_seen: () => {
       unseen = 0;
@@ -76,6 +82,17 @@ describe("Activity", () => {
     await waitFor(() => expect(screen.getAllByTestId("activity-row")).toHaveLength(3));
     expect(pages).toEqual([{ before: null, limit: 50 }, { before: "cursor-1", limit: 50 }]);
     expect(screen.queryByRole("button", { name: "Older runs" })).toBeNull();
+  });
+
+  it("has the setting for an OS notification when a background run changes the tenant", async () => {
+    backend();
+    render(<RunPanel />);
+    act(() => useRunStore.getState().openPanel("activity"));
+    const box = await screen.findByRole("checkbox", { name: "Notify me when a background run changes the tenant" });
+    await waitFor(() => expect(box).toBeChecked());
+    fireEvent.click(box);
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith("set_notify_tenant_changes", { enabled: false }));
+    expect(box).not.toBeChecked();
   });
 
   it("opens a run of any flow: its flow in the editor and the run in the panel", async () => {

@@ -1,5 +1,5 @@
-import { useEffect } from "react";
-import type { RunListItem } from "../ipc/client";
+import { useEffect, useState } from "react";
+import { errorText, ipc, type RunListItem } from "../ipc/client";
 import { formatTime, isAutomatic, resultText, sourceText, statusIcon, statusText } from "../runs/format";
 import { useRunStore } from "../runs/runStore";
 import { useFlowSession } from "../state/flowSession";
@@ -10,6 +10,39 @@ import "./activity.css";
 async function openActivityRun(item: RunListItem): Promise<void> {
   await useFlowSession.getState().open(item.flowId);
   await useRunStore.getState().openRun(item.id, item.flowId);
+}
+
+/** The setting: an OS notification when a background run changes the tenant (default on). */
+function NotifySetting() {
+  const [on, setOn] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    ipc
+      .getNotifyTenantChanges()
+      .then((value) => !cancelled && setOn(value))
+      .catch((reason: unknown) => !cancelled && setError(errorText(reason)));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const change = async (value: boolean) => {
+    setOn(value);
+    try {
+      await ipc.setNotifyTenantChanges(value);
+      setError(null);
+    } catch (reason) {
+      setOn(!value);
+      setError(errorText(reason));
+    }
+  };
+  return (
+    <label className="activity-notify" title={error ?? undefined}>
+      <input type="checkbox" data-testid="activity-notify" checked={on ?? false} disabled={on === null} onChange={(event) => void change(event.target.checked)} />
+      Notify me when a background run changes the tenant
+      {error && <span className="run-note-error"> ({error})</span>}
+    </label>
+  );
 }
 
 /**
@@ -42,6 +75,7 @@ export function ActivityFeed() {
             Loading…
           </span>
         )}
+        <NotifySetting />
       </div>
       {error && (
         <p className="run-note run-note-error" role="alert">
