@@ -88,7 +88,7 @@ describe("Enable dialog", () => {
     const enabled = backend();
     const dialog = await openDialog();
     expect(await within(dialog).findByTestId("enable-from-now")).toHaveTextContent("It starts from now: it runs on alerts that arrive from now on, with published v3. Nothing that arrived before is replayed.");
-    expect(await within(dialog).findByTestId("enable-changes")).toHaveTextContent("change the tenant for real: Isolate machine (Isolate machine)");
+    expect(await within(dialog).findByTestId("enable-changes")).toHaveTextContent("change the tenant for real: Isolate machine.");
     expect(within(dialog).queryByTestId("enable-backlog")).toBeNull();
     fireEvent.click(within(dialog).getByRole("button", { name: "Switch on" }));
     await waitFor(() => expect(enabled).toEqual([{ id: FLOW.id, enabled: true, options: { handleBacklog: [], runMissedTick: false } }]));
