@@ -15,8 +15,8 @@
 //! 3. `a_dry_run_only_flow_sends_nothing_in_the_background`: a dry-run-only flow, published and
 //!    on, runs on a new High alert as a dry run: no isolation, no email; the feed says so.
 //!
-//! `FLOWGUARD_E2E_SCREENSHOTS=DIR` saves the Enable dialog, the publish diff and the activity feed
-//! at 1280×800 and 900×560 there.
+//! `FLOWGUARD_E2E_SCREENSHOTS=DIR` saves the first start (tour, gallery), the Enable dialog (and
+//! its backlog preview), the publish diff and the activity feed at 1280×800 and 900×560 there.
 
 use std::time::Duration;
 
@@ -37,8 +37,16 @@ const NEW_SUBJECT: &str = "[Flowguard E2E] v2 isolated {{ steps.get_alert.comput
 
 /// The first start: skip the tour, use the isolate template from the gallery; returns the new
 /// flow's id once it is open (a draft with dry run only on).
-async fn flow_from_gallery(driver: &WebDriver) -> Result<String> {
+async fn flow_from_gallery(driver: &WebDriver, shots: bool) -> Result<String> {
+    if shots {
+        displayed(driver, "[data-testid=tour]").await?;
+        screenshots(driver, "first-start-tour").await?;
+    }
     skip_tour_to_gallery(driver).await?;
+    if shots {
+        displayed(driver, &format!("[data-testid=gallery-use-{TEMPLATE}]")).await?;
+        screenshots(driver, "first-start-gallery").await?;
+    }
     click(driver, &format!("[data-testid=gallery-use-{TEMPLATE}]")).await?;
     displayed(driver, "[data-testid=flow-name]")
         .await
@@ -328,7 +336,7 @@ async fn run_now_for_real(driver: &WebDriver, alert: &EmulatorAlert) -> Result<(
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn switching_on_starts_from_now() -> Result<()> {
     with_app("safety-enable", |driver, _session| async move {
-        let flow = flow_from_gallery(&driver).await?;
+        let flow = flow_from_gallery(&driver, true).await?;
         set_dry_run_only(&driver, &flow, false).await?;
         let first = publish(&driver, None).await?;
         ensure!(
@@ -436,7 +444,7 @@ async fn switching_on_starts_from_now() -> Result<()> {
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn drafts_keep_the_published_version_running() -> Result<()> {
     with_app("safety-drafts", |driver, _session| async move {
-        let flow = flow_from_gallery(&driver).await?;
+        let flow = flow_from_gallery(&driver, false).await?;
         set_dry_run_only(&driver, &flow, false).await?;
         publish(&driver, None).await?;
         switch_on_from_now(&driver, &flow, None).await?;
@@ -571,7 +579,7 @@ async fn drafts_keep_the_published_version_running() -> Result<()> {
 async fn a_dry_run_only_flow_sends_nothing_in_the_background() -> Result<()> {
     with_app("safety-dry-run-only", |driver, _session| async move {
         // The template's flow is dry run only from the start.
-        let flow = flow_from_gallery(&driver).await?;
+        let flow = flow_from_gallery(&driver, false).await?;
         publish(&driver, None).await?;
         let said = switch_on_from_now(&driver, &flow, None).await?;
         ensure!(

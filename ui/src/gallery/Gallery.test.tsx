@@ -48,6 +48,8 @@ beforeEach(() => {
   useKindsStore.getState().setKinds(KINDS);
 });
 
+afterEach(() => vi.restoreAllMocks());
+
 describe("Template gallery", () => {
   it("shows every template with its full description and steps, and opens one as a draft with dry run only on", async () => {
     const calls = backend();
@@ -128,6 +130,23 @@ describe("Tour", () => {
     // It opens by itself once only.
     act(() => useGalleryStore.getState().offerTour());
     expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("points at what appears after it opened (the demo banner once the engine's status is read)", async () => {
+    // jsdom lays nothing out: give the banner a size, as a browser would.
+    vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(function (this: HTMLElement) {
+      return this.dataset.testid === "demo-banner" ? new DOMRect(0, 44, 800, 40) : new DOMRect(0, 0, 0, 0);
+    });
+    const { rerender } = render(<Tour />);
+    act(() => useGalleryStore.getState().startTour());
+    expect(screen.getByRole("dialog", { name: "Demo mode" })).toHaveTextContent("(Not on the screen right now.)");
+    rerender(
+      <>
+        <section data-testid="demo-banner">Demo mode</section>
+        <Tour />
+      </>,
+    );
+    await waitFor(() => expect(screen.getByRole("dialog", { name: "Demo mode" })).not.toHaveTextContent("(Not on the screen right now.)"));
   });
 
   it("can be skipped at any stop, and Escape ends it", () => {

@@ -50,6 +50,11 @@ function placeFor(target: string): Place {
   return { ring: rect, top, left };
 }
 
+function samePlace(a: Place, b: Place): boolean {
+  const ring = (r: DOMRect | null) => (r ? `${r.top},${r.left},${r.width},${r.height}` : "");
+  return a.top === b.top && a.left === b.left && ring(a.ring) === ring(b.ring);
+}
+
 /** A short tour of the window, one stop at a time; Skip ends it, Help opens it again. */
 export function Tour() {
   const step = useGalleryStore((state) => state.tourStep);
@@ -63,10 +68,30 @@ export function Tour() {
 
   useLayoutEffect(() => {
     if (!stop) return;
-    const update = () => setPlace(placeFor(stop.target));
+    const update = () => {
+      const next = placeFor(stop.target);
+      // The same place again changes nothing (no render for every change elsewhere on the page).
+      setPlace((previous) => (previous && samePlace(previous, next) ? previous : next));
+    };
     update();
-    window.addEventListener("resize", update);
-    return () => window.removeEventListener("resize", update);
+    // What it points at may appear or move after the tour opened (the demo banner shows once the
+    // engine's status is read): follow the page's changes, once per frame at most.
+    let frame: number | null = null;
+    const schedule = () => {
+      if (frame !== null) return;
+      frame = window.requestAnimationFrame(() => {
+        frame = null;
+        update();
+      });
+    };
+    const observer = new MutationObserver(schedule);
+    observer.observe(document.body, { childList: true, subtree: true });
+    window.addEventListener("resize", schedule);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener("resize", schedule);
+      if (frame !== null) window.cancelAnimationFrame(frame);
+    };
   }, [stop]);
   useEffect(() => {
     if (stop) card.current?.querySelector<HTMLElement>("[data-primary]")?.focus();
