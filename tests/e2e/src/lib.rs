@@ -217,15 +217,23 @@ where
     }
 }
 
-/// Clicks the first displayed element matching `css`.
+/// Clicks the first displayed element matching `css`; while something passes over it (the
+/// window settling after a resize, a dialog closing) the click is tried again, for up to 10 s.
 pub async fn click(driver: &WebDriver, css: &str) -> Result<()> {
-    let element = displayed(driver, css).await?;
-    element.scroll_into_view().await?;
-    element
-        .click()
-        .await
-        .with_context(|| format!("cannot click `{css}`"))?;
-    Ok(())
+    eventually(
+        &format!("a click on `{css}`"),
+        Duration::from_secs(10),
+        || async {
+            let element = displayed(driver, css).await?;
+            element.scroll_into_view().await?;
+            element
+                .click()
+                .await
+                .with_context(|| format!("cannot click `{css}`"))?;
+            Ok(Some(()))
+        },
+    )
+    .await
 }
 
 /// An element's text content (WebKitWebDriver reads some labels' rendered text as empty).
@@ -342,37 +350,56 @@ pub async fn mail_subjects(emulator: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Resizes the window's content to `width`×`height` CSS pixels (for screenshots at a size).
+/// Resizes the window's content to `width`×`height` CSS pixels (for screenshots at a size), and
+/// waits until the page has that size and has laid itself out.
 pub async fn resize_viewport(driver: &WebDriver, width: u32, height: u32) -> Result<()> {
+    let wanted = (i64::from(width), i64::from(height));
+    let (mut outer_w, mut outer_h) = wanted;
+    let mut adjusted = false;
+    let mut last = (0, 0);
+    let mut same = 0;
     driver
         .set_window_rect(0, 0, width, height)
         .await
         .with_context(|| format!("cannot resize the window to {width}×{height}"))?;
-    // The window's decorations take some room: grow it until the page has the size asked for.
-    for _ in 0..3 {
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let inner = driver
             .execute("return [window.innerWidth, window.innerHeight]", Vec::new())
             .await?;
         let inner = inner.json();
-        let (w, h) = (
+        let now = (
             inner[0].as_i64().unwrap_or(0),
             inner[1].as_i64().unwrap_or(0),
         );
-        if w == i64::from(width) && h == i64::from(height) {
-            break;
+        if now == wanted {
+            // One frame more, so the page has laid itself out at the new size.
+            driver
+                .execute_async(
+                    "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)))",
+                    Vec::new(),
+                )
+                .await?;
+            return Ok(());
         }
-        let grow_w = i64::from(width) + (i64::from(width) - w);
-        let grow_h = i64::from(height) + (i64::from(height) - h);
-        driver
-            .set_window_rect(
-                0,
-                0,
-                u32::try_from(grow_w.max(1)).unwrap_or(width),
-                u32::try_from(grow_h.max(1)).unwrap_or(height),
-            )
-            .await?;
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+        // Settled at another size (window decorations take some room): grow it by that, once.
+        if same >= 3 && !adjusted && now.0 > 0 && now.1 > 0 {
+            outer_w += wanted.0 - now.0;
+            outer_h += wanted.1 - now.1;
+            adjusted = true;
+            driver
+                .set_window_rect(
+                    0,
+                    0,
+                    u32::try_from(outer_w.max(1)).unwrap_or(width),
+                    u32::try_from(outer_h.max(1)).unwrap_or(height),
+                )
+                .await?;
+        }
     }
-    Ok(())
+    bail!("the window did not take the size {width}×{height} (its page is {last:?})")
 }
 
 /// A minimal HTTP/1.1 client for the demo emulator's control API (`/_emulator/...` on loopback),
