@@ -81,6 +81,7 @@ async fn setup() -> (EmulatorHandle, tempfile::TempDir) {
     let store = Store::open(&dir.path().join("flowguard.db")).unwrap();
     let flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
     store.save_flow(&flow).unwrap();
+    store.publish(&flow.id).unwrap();
     store.set_enabled(&flow.id, true).unwrap();
     (emulator, dir)
 }

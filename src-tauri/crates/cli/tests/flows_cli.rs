@@ -216,22 +216,34 @@ fn two_edits_make_three_versions_and_imports_never_clobber_silently() {
 }
 
 #[test]
-fn an_invalid_draft_cannot_be_enabled_and_a_valid_flow_can() {
+fn an_invalid_draft_cannot_be_published_or_enabled_and_a_valid_flow_can() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.db");
     let draft = fixtures("invalid")
         .into_iter()
-        .find(|f| f.ends_with("condition-branch-missing.flow.json"))
+        .find(|f| f.ends_with("missing-required.flow.json"))
         .unwrap();
     let imported = flowguard(&db, &["flows", "import", draft.to_str().unwrap()]);
     assert!(stdout(&imported).contains("draft"), "{}", stdout(&imported));
+    assert!(
+        stdout(&imported).contains("“Isolate machine”: Machine id is required"),
+        "the problem in plain words: {}",
+        stdout(&imported)
+    );
     let id = flowguard_model::parse_flow(&std::fs::read(&draft).unwrap())
         .unwrap()
         .id;
+    let publish = flowguard(&db, &["flows", "publish", &id]);
+    assert_eq!(publish.status.code(), Some(1));
+    assert!(
+        stdout(&publish).contains("cannot be published until its problem is fixed: “Isolate machine”: Machine id is required"),
+        "{}",
+        stdout(&publish)
+    );
     let enable = flowguard(&db, &["flows", "enable", &id]);
     assert_eq!(enable.status.code(), Some(1));
     assert!(
-        stdout(&enable).contains("cannot be enabled"),
+        stdout(&enable).contains("publish it first"),
         "{}",
         stdout(&enable)
     );
@@ -245,6 +257,14 @@ fn an_invalid_draft_cannot_be_enabled_and_a_valid_flow_can() {
     )
     .unwrap();
     flowguard(&db, &["flows", "import", file.to_str().unwrap()]);
+    let enable = flowguard(&db, &["flows", "enable", "isolate-high-severity"]);
+    assert_eq!(enable.status.code(), Some(1), "not published yet");
+    assert_eq!(
+        flowguard(&db, &["flows", "publish", "isolate-high-severity"])
+            .status
+            .code(),
+        Some(0)
+    );
     assert_eq!(
         flowguard(&db, &["flows", "enable", "isolate-high-severity"])
             .status
@@ -258,6 +278,111 @@ fn an_invalid_draft_cannot_be_enabled_and_a_valid_flow_can() {
             .code(),
         Some(0)
     );
+}
+
+#[test]
+fn publish_versions_diff_and_restore_on_a_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let file = dir.path().join("seed.flow.json");
+    let mut flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
+    let id = flow.id.clone();
+    std::fs::write(&file, flow.to_canonical_json()).unwrap();
+    flowguard(&db, &["flows", "import", file.to_str().unwrap()]);
+    let published = flowguard(&db, &["flows", "publish", &id]);
+    assert_eq!(published.status.code(), Some(0), "{}", stdout(&published));
+    assert!(stdout(&published).contains("published flow isolate-high-severity v1"));
+    assert!(stdout(&flowguard(&db, &["flows", "publish", &id])).contains("published already"));
+    assert_eq!(
+        flowguard(&db, &["flows", "enable", &id]).status.code(),
+        Some(0)
+    );
+
+    // An edit that breaks the flow: a new draft; the flow stays on, on its published version.
+    let email = flow
+        .steps
+        .iter_mut()
+        .find(|s| s.kind == "send_email")
+        .unwrap();
+    email.inputs.insert(
+        "subject".into(),
+        serde_json::json!("Isolated {{ trigger.machineId }}"),
+    );
+    email.inputs.remove("to");
+    let title = email.title.clone();
+    std::fs::write(&file, flow.to_canonical_json()).unwrap();
+    flowguard(
+        &db,
+        &["flows", "import", "--replace", file.to_str().unwrap()],
+    );
+    let list = stdout(&flowguard(&db, &["flows", "list"]));
+    assert!(
+        list.contains("enabled") && list.contains("published v1, draft v2"),
+        "{list}"
+    );
+
+    let versions = stdout(&flowguard(&db, &["flows", "versions", &id]));
+    let lines: Vec<&str> = versions.lines().collect();
+    assert_eq!(lines.len(), 2, "{versions}");
+    assert!(
+        lines[0].starts_with("v2 ") && lines[0].ends_with("draft"),
+        "{versions}"
+    );
+    assert!(
+        lines[1].starts_with("v1 ") && lines[1].ends_with("published"),
+        "{versions}"
+    );
+
+    let diff = stdout(&flowguard(&db, &["flows", "diff", &id]));
+    assert!(
+        diff.starts_with("flow isolate-high-severity: v1 → v2"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(&format!("~ step {title:?}: subject:")),
+        "the changed input with old and new value: {diff}"
+    );
+    assert!(diff.contains("Isolated {{ trigger.machineId }}"), "{diff}");
+    assert!(diff.contains(&format!("~ step {title:?}: to: ")), "{diff}");
+    assert!(stdout(&flowguard(&db, &["flows", "diff", &id, "2", "2"])).contains("no changes"));
+
+    let refused = flowguard(&db, &["flows", "publish", &id]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains(&format!("“{title}”: To is required")),
+        "{}",
+        stdout(&refused)
+    );
+
+    let restored = flowguard(&db, &["flows", "restore", &id, "1"]);
+    assert_eq!(restored.status.code(), Some(0), "{}", stdout(&restored));
+    assert!(
+        stdout(&restored).contains("as the draft v3"),
+        "{}",
+        stdout(&restored)
+    );
+    let list = stdout(&flowguard(&db, &["flows", "list"]));
+    assert!(
+        list.contains("published v1") && !list.contains("draft v3"),
+        "nothing unpublished: {list}"
+    );
+    assert_eq!(
+        flowguard(&db, &["flows", "restore", &id, "9"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let history = stdout(&flowguard(&db, &["flows", "history", &id]));
+    assert_eq!(
+        history.lines().count(),
+        3,
+        "flows history still lists every version: {history}"
+    );
+
+    let dry = flowguard(&db, &["flows", "dry-run-only", &id, "on"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stdout(&dry));
+    assert!(stdout(&flowguard(&db, &["flows", "list"])).contains("[dry run only]"));
+    assert!(stdout(&flowguard(&db, &["flows", "show", &id])).contains("dry run only: true"));
 }
 
 #[test]

@@ -114,3 +114,48 @@ async fn a_failed_run_runs_again_from_its_failed_step() {
         "{text}"
     );
 }
+
+/// `flowguard run ID` refuses a draft with errors as the app's Run now does (one rule, in
+/// `flowguard-commands`), naming the step by its title, and sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn run_refuses_a_stored_draft_with_errors_in_plain_words() {
+    let emulator = Emulator::start(EmulatorConfig {
+        alerts: 0,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let alert = emulator.create_alert(json!({ "severity": "High" }));
+    let dir = tempfile::tempdir().unwrap();
+    let store = flowguard_store::Store::open(&dir.path().join("flowguard.db")).unwrap();
+    let mut flow = flowguard_model::templates::get("isolate-high-severity").unwrap();
+    let email = flow
+        .steps
+        .iter_mut()
+        .find(|s| s.kind == "send_email")
+        .unwrap();
+    email.inputs.remove("to");
+    let title = email.title.clone();
+    store.save_flow(&flow).unwrap();
+    drop(store);
+    let output = flowguard(
+        dir.path(),
+        &emulator,
+        &["run", &flow.id, "--alert-id", alert["id"].as_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "cannot run until its problem is fixed: “{title}”: To is required"
+        )),
+        "{text}"
+    );
+    assert!(
+        !emulator
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/isolate")),
+        "nothing was sent"
+    );
+}

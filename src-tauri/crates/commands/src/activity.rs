@@ -453,7 +453,7 @@ mod tests {
         let first = list_activity(&store, None, 3).unwrap();
         assert_eq!(first.items.len(), 3);
         assert_eq!(first.items[0].id, ids[4]);
-        let second = list_activity(&store, first.next_before.clone(), 3).unwrap();
+        let second = list_activity(&store, first.next_before, 3).unwrap();
         assert_eq!(
             second
                 .items

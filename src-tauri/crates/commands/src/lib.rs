@@ -42,13 +42,13 @@ pub fn store_error(error: StoreError) -> CommandError {
         }
         _ => CommandErrorKind::Internal,
     };
-    let message = match &error {
+    let message = match error {
         StoreError::FlowNotFound(id) => format!("there is no flow {id:?}"),
         StoreError::RunNotFound(id) => format!("there is no run {id:?}"),
         StoreError::VersionNotFound { flow_id, version } => {
             format!("flow {flow_id:?} has no version {version}")
         }
-        _ => error.to_string(),
+        other => other.to_string(),
     };
     CommandError::new(kind, message)
 }

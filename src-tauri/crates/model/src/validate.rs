@@ -230,9 +230,9 @@ fn sentence(flow: &Flow, diagnostic: &Diagnostic) -> String {
         {
             message = message.replace(&format!("`{field}`"), &label);
         }
-        if node != TRIGGER_ID {
-            message = message.replace(&format!("step `{node}`"), "this step");
-        }
+    }
+    if let Some(node) = node.filter(|node| *node != TRIGGER_ID) {
+        message = message.replace(&format!("step `{node}`"), "this step");
     }
     let mut chars = message.chars();
     let message = match chars.next() {

@@ -38,7 +38,7 @@ fn fixtures(directory: &str) -> Vec<(String, Vec<u8>)> {
 fn render(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
-        .map(|diagnostic| format!("{diagnostic}\n"))
+        .map(|diagnostic| format!("{diagnostic}\n  = {}\n", diagnostic.sentence))
         .collect()
 }
 
@@ -131,7 +131,8 @@ fn diagnostics_serialize_for_the_ui() {
             "field": "to",
             "code": "invalid_email",
             "message": "`not-an-address` in To is not an email address",
-            "severity": "error"
+            "severity": "error",
+            "sentence": "“Send email”: `not-an-address` in To is not an email address"
         }])
     );
 }

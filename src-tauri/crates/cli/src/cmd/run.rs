@@ -89,6 +89,14 @@ async fn run_async(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let running = super::engine::start(cli, Some(Duration::from_secs(3600))).await?;
     let flow_id = flow_id(&running.store, &args.flow)?;
+    // The same refusal as the app's Run now (a draft with errors does not run), before any alert
+    // is fetched.
+    let runnable = flowguard_commands::flows::load(&running.store, &flow_id)
+        .and_then(|stored| flowguard_commands::run_now::check_runnable(&stored.flow));
+    if let Err(error) = runnable {
+        println!("{}", error.message);
+        return Ok(ExitCode::from(1));
+    }
     let trigger = match &args.alert_id {
         Some(alert_id) => {
             let alert = running
@@ -104,7 +112,18 @@ async fn run_async(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
             sample_trigger()
         }
     };
-    let run_id = running.engine.enqueue(&flow_id, trigger, args.dry_run)?;
+    let run_id = match flowguard_commands::run_now::enqueue(
+        &running.engine,
+        &flow_id,
+        trigger,
+        args.dry_run,
+    ) {
+        Ok(run_id) => run_id,
+        Err(error) => {
+            println!("{}", error.message);
+            return Ok(ExitCode::from(1));
+        }
+    };
     eprintln!(
         "flowguard: run {run_id} of flow {flow_id}{}",
         if args.dry_run { " (dry run)" } else { "" }

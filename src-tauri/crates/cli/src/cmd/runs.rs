@@ -49,6 +49,7 @@ pub fn run(store: &Store, command: &RunsCommand) -> anyhow::Result<ExitCode> {
             limit,
         } => {
             let runs = store.list_runs(&RunFilter {
+                before: None,
                 flow_id: flow.clone(),
                 status: status.clone(),
                 limit: Some(*limit),
