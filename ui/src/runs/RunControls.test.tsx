@@ -68,7 +68,8 @@ describe("Run now", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(useRunStore.getState().runId).toBe("run-42");
     expect(useRunStore.getState().panelOpen).toBe(true);
-  });
+    // (The first test of the file pays for loading the modules: room for a busy machine.)
+  }, 20_000);
 
   it("says the run isolates for real when Dry run is off, and saves unsaved edits before running", async () => {
     const calls = backend();
