@@ -80,7 +80,7 @@ beforeEach(() => {
   resetFlowSession();
   resetEditor();
   resetFlowDialogs();
-  useKindsStore.getState().setKinds([...KINDS, SEND_EMAIL]);
+  useKindsStore.getState().setKinds([...KINDS.filter((spec) => spec.kind !== "send_email"), SEND_EMAIL]);
 });
 
 describe("Enable dialog", () => {

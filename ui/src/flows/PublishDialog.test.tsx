@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import type { Diagnostic } from "../ipc/bindings/Diagnostic";
-import type { FlowDiff, StoredFlowView } from "../ipc/client";
+import type { FlowDiff, NodeKindSpec, StoredFlowView } from "../ipc/client";
 import { seedFlow, summaryOf } from "../runs/runFixtures";
 import { resetEditor } from "../state/editorStore";
 import { resetFlowSession, useFlowSession } from "../state/flowSession";
@@ -15,6 +15,20 @@ import { PublishDialog } from "./PublishDialog";
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 const FLOW = seedFlow();
+
+const SEND_EMAIL: NodeKindSpec = {
+  kind: "send_email",
+  title: "Send email",
+  description: "Sends an email.",
+  category: "action",
+  changesTenant: false,
+  inputs: [],
+  outputs: [],
+  ports: [],
+  portLabels: [],
+  icon: "mail",
+  cardSummary: "To: {to}",
+};
 
 const DIFF: FlowDiff = {
   name: null,
@@ -55,7 +69,8 @@ beforeEach(() => {
   resetFlowSession();
   resetEditor();
   resetFlowDialogs();
-  useKindsStore.getState().setKinds(KINDS);
+  // The Send email kind as the registry has it (the shared fixture may not list it).
+  useKindsStore.getState().setKinds([...KINDS.filter((spec) => spec.kind !== "send_email"), SEND_EMAIL]);
 });
 
 describe("Publish", () => {
@@ -115,7 +130,7 @@ describe("Publish", () => {
       "+ Step “Get alert” (Get alert)",
       "+ Step “Severity is High” (Condition)",
       "+ Step “Isolate machine” (Isolate machine) — changes the tenant",
-      "+ Step “Email the SOC” (send_email)",
+      "+ Step “Email the SOC” (Send email)",
     ]);
     expect(invoke).not.toHaveBeenCalledWith("diff_flow_versions", expect.anything());
     fireEvent.click(screen.getByRole("button", { name: "Publish v5" }));
