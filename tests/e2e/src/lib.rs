@@ -217,6 +217,191 @@ where
     }
 }
 
+/// Clicks the first displayed element matching `css`; while something passes over it (the
+/// window settling after a resize, a dialog closing) the click is tried again, for up to 10 s.
+pub async fn click(driver: &WebDriver, css: &str) -> Result<()> {
+    eventually(
+        &format!("a click on `{css}`"),
+        Duration::from_secs(10),
+        || async {
+            let element = displayed(driver, css).await?;
+            element.scroll_into_view().await?;
+            element
+                .click()
+                .await
+                .with_context(|| format!("cannot click `{css}`"))?;
+            Ok(Some(()))
+        },
+    )
+    .await
+}
+
+/// An element's text content (WebKitWebDriver reads some labels' rendered text as empty).
+pub async fn text_content(element: &WebElement) -> Result<String> {
+    Ok(element
+        .prop("textContent")
+        .await?
+        .unwrap_or_default()
+        .trim()
+        .to_owned())
+}
+
+/// A first start (no flow in the database) shows the tour and the template gallery: skips the
+/// tour and waits for the gallery.
+pub async fn skip_tour_to_gallery(driver: &WebDriver) -> Result<()> {
+    click(driver, "[data-testid=tour-skip]")
+        .await
+        .context("a first start shows no tour to skip")?;
+    displayed(driver, "[data-testid=gallery]")
+        .await
+        .context("a first start shows no template gallery")?;
+    Ok(())
+}
+
+/// A first start: skips the tour and starts a blank flow from the gallery; waits for it to open.
+pub async fn first_start_blank(driver: &WebDriver) -> Result<()> {
+    skip_tour_to_gallery(driver).await?;
+    click(driver, "[data-testid=gallery-blank]").await?;
+    displayed(driver, "[data-testid=flow-name]")
+        .await
+        .context("Start blank in the gallery opened no flow")?;
+    Ok(())
+}
+
+/// The demo emulator's base URL, from the status bar (`data-emulator-url`).
+pub async fn emulator_url(driver: &WebDriver) -> Result<String> {
+    eventually(
+        "the status bar's engine mode with the demo emulator's URL (data-emulator-url)",
+        Duration::from_secs(20),
+        || async {
+            let Some(mode) = driver
+                .find_all(By::Css("[data-testid=engine-mode]"))
+                .await?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            Ok(mode.attr("data-emulator-url").await?)
+        },
+    )
+    .await
+}
+
+/// An alert created in the demo emulator through its control API.
+#[derive(Debug, Clone)]
+pub struct EmulatorAlert {
+    pub id: String,
+    pub machine_id: String,
+    pub title: String,
+    pub computer: String,
+}
+
+/// Creates an alert in the emulator (`POST /_emulator/alerts`) on a machine called `computer`.
+pub async fn create_alert(
+    emulator: &str,
+    severity: &str,
+    title: &str,
+    computer: &str,
+) -> Result<EmulatorAlert> {
+    let created = http::post_json(
+        &format!("{emulator}/_emulator/alerts"),
+        &serde_json::json!({ "severity": severity, "title": title, "computerDnsName": computer }),
+    )
+    .await
+    .context("cannot create an alert through the emulator's control API")?;
+    let text = |name: &str| {
+        created[name]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the created alert has no {name}: {created}"))
+    };
+    Ok(EmulatorAlert {
+        id: text("id")?,
+        machine_id: text("machineId")?,
+        title: text("title")?,
+        computer: text("computerDnsName")?,
+    })
+}
+
+/// The paths of the isolate POSTs the emulator received (`/api/machines/{id}/isolate`).
+pub async fn isolate_paths(emulator: &str) -> Result<Vec<String>> {
+    let requests = http::get_json(&format!("{emulator}/_emulator/requests")).await?;
+    let requests = requests
+        .as_array()
+        .context("the emulator's request log is not a list")?;
+    Ok(requests
+        .iter()
+        .filter(|request| request["method"] == "POST")
+        .filter_map(|request| request["path"].as_str())
+        .filter(|path| path.ends_with("/isolate"))
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The subjects of the emails the emulator's SMTP server received.
+pub async fn mail_subjects(emulator: &str) -> Result<Vec<String>> {
+    let mail = http::get_json(&format!("{emulator}/_emulator/mail")).await?;
+    Ok(mail
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|message| message["subject"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Resizes the window's content to `width`×`height` CSS pixels (for screenshots at a size), and
+/// waits until the page has that size and has laid itself out.
+pub async fn resize_viewport(driver: &WebDriver, width: u32, height: u32) -> Result<()> {
+    let wanted = (i64::from(width), i64::from(height));
+    let (mut outer_w, mut outer_h) = wanted;
+    let mut adjusted = false;
+    let mut last = (0, 0);
+    let mut same = 0;
+    driver
+        .set_window_rect(0, 0, width, height)
+        .await
+        .with_context(|| format!("cannot resize the window to {width}×{height}"))?;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let inner = driver
+            .execute("return [window.innerWidth, window.innerHeight]", Vec::new())
+            .await?;
+        let inner = inner.json();
+        let now = (
+            inner[0].as_i64().unwrap_or(0),
+            inner[1].as_i64().unwrap_or(0),
+        );
+        if now == wanted {
+            // One frame more, so the page has laid itself out at the new size.
+            driver
+                .execute_async(
+                    "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)))",
+                    Vec::new(),
+                )
+                .await?;
+            return Ok(());
+        }
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+        // Settled at another size (window decorations take some room): grow it by that, once.
+        if same >= 3 && !adjusted && now.0 > 0 && now.1 > 0 {
+            outer_w += wanted.0 - now.0;
+            outer_h += wanted.1 - now.1;
+            adjusted = true;
+            driver
+                .set_window_rect(
+                    0,
+                    0,
+                    u32::try_from(outer_w.max(1)).unwrap_or(width),
+                    u32::try_from(outer_h.max(1)).unwrap_or(height),
+                )
+                .await?;
+        }
+    }
+    bail!("the window did not take the size {width}×{height} (its page is {last:?})")
+}
+
 /// A minimal HTTP/1.1 client for the demo emulator's control API (`/_emulator/...` on loopback),
 /// so the tests need no HTTP crate of their own.
 pub mod http {

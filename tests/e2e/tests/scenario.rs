@@ -327,9 +327,8 @@ struct SeedFlow {
 /// handles and the inspector. Leaves the flow saved.
 async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<SeedFlow> {
     displayed(driver, "[data-testid=canvas] .react-flow").await?;
-    displayed(driver, "[data-testid=flow-name]")
-        .await
-        .context("the app opened no flow")?;
+    // A first start shows the tour and the template gallery: skip the tour, start blank.
+    flowguard_e2e::first_start_blank(driver).await?;
     let flows_before = flow_items(driver).await?;
 
     // A new blank flow from the sidebar's New menu; it opens.
@@ -703,22 +702,6 @@ async fn alert_options(driver: &WebDriver) -> Result<Vec<(String, WebElement)>> 
 /// Run now, not a dry run, on the chosen alert; waits for the run to succeed and returns the
 /// alert's id.
 async fn run_now(driver: &WebDriver, choose: Choose<'_>) -> Result<String> {
-    // Not a dry run: the flow isolates, so the switch starts on until a run has succeeded.
-    // (The checkbox itself is drawn as a switch; its label takes the click.)
-    let dry_run = driver
-        .find(By::Css("[data-testid=dry-run]"))
-        .await
-        .context("the toolbar has no Dry run switch")?;
-    if dry_run.is_selected().await? {
-        displayed(driver, "label.run-dry-toggle")
-            .await?
-            .click()
-            .await?;
-        eventually("the Dry run switch to turn off", WAIT, || async {
-            Ok((!dry_run.is_selected().await?).then_some(()))
-        })
-        .await?;
-    }
     let previous_run = match driver
         .find_all(By::Css("[data-testid=run-view]"))
         .await?
@@ -735,6 +718,17 @@ async fn run_now(driver: &WebDriver, choose: Choose<'_>) -> Result<String> {
     displayed(driver, "[data-testid=run-dialog]")
         .await
         .context("Run now opened no dialog")?;
+    // Not a dry run: the flow isolates, so the dialog's Dry run starts ticked.
+    let dry_run = displayed(driver, "[data-testid=run-dialog] [data-testid=dry-run]")
+        .await
+        .context("Run now's dialog has no Dry run choice")?;
+    if dry_run.is_selected().await? {
+        dry_run.click().await?;
+        eventually("Run now's Dry run to be unticked", WAIT, || async {
+            Ok((!dry_run.is_selected().await?).then_some(()))
+        })
+        .await?;
+    }
     let option = alert_option(driver, &choose)
         .await
         .context("Run now's dialog does not list the alert")?;
@@ -981,11 +975,11 @@ async fn history_lists_both_runs(
             status == "succeeded" && dry_run == "No",
             "the History tab lists a run that is not a succeeded real run: {status}, {text:?}"
         );
-        if text.contains(high) {
+        if row.attr("data-alert-id").await?.as_deref() == Some(high) {
             high_row = Some(row);
         } else {
             ensure!(
-                text.contains(medium),
+                row.attr("data-alert-id").await?.as_deref() == Some(medium),
                 "the History tab lists a run of neither alert: {text:?}"
             );
         }

@@ -19,6 +19,8 @@ async fn the_app_opens_on_its_canvas_with_the_five_node_kinds() -> Result<()> {
     with_app("smoke", |driver, session| async move {
         displayed(&driver, "[data-testid=canvas] .react-flow").await?;
         displayed(&driver, "[data-testid=palette]").await?;
+        // A first start shows the tour and the template gallery: skip the tour, start blank.
+        flowguard_e2e::first_start_blank(&driver).await?;
 
         let entries = driver
             .find_all(By::Css("[data-testid^=palette-entry-] .palette-name"))

@@ -6,6 +6,7 @@ import { resetFlowSession, startAutosave, useFlowSession } from "../state/flowSe
 import { resetEditor, useEditorStore } from "../state/editorStore";
 import type { Flow, FlowSummary } from "../ipc/client";
 import { routeInvoke } from "../test/ipcMock";
+import { resetFlowDialogs, useFlowDialogs } from "./flowDialogs";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -58,6 +59,7 @@ beforeEach(() => {
   vi.mocked(invoke).mockReset();
   resetFlowSession();
   resetEditor();
+  resetFlowDialogs();
 });
 
 describe("Flows sidebar", () => {
@@ -98,14 +100,83 @@ describe("Flows sidebar", () => {
     expect(backend.has("alpha")).toBe(true);
   });
 
-  it("shows why enabling was refused", async () => {
-    fakeBackend([flow("alpha", "Alpha")]);
+  it("switching a flow on opens the Enable dialog; switching it off does not ask", async () => {
+    const backend = fakeBackend([flow("alpha", "Alpha")]);
+    const calls: unknown[] = [];
+    const base = vi.mocked(invoke).getMockImplementation();
+    vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => {
+      if (command === "set_flow_enabled") {
+        calls.push(args);
+        const id = (args as { id: string }).id;
+        const current = backend.get(id);
+        if (current) backend.set(id, { ...current, enabled: (args as { enabled: boolean }).enabled });
+        return { enabled: (args as { enabled: boolean }).enabled, backlogRuns: [], missedTickRun: null };
+      }
+      return base?.(command, args as never);
+    });
     render(<FlowsSidebar />);
     await act(() => useFlowSession.getState().refresh());
     fireEvent.click(screen.getByTestId("flow-enabled-alpha"));
-    const alert = await screen.findByRole("alert");
-    expect(alert).toHaveTextContent("cannot be enabled");
-    expect(alert).toHaveTextContent("Machine id is required");
+    expect(useFlowDialogs.getState().enabling).toBe("alpha");
+    expect(calls).toEqual([]);
+    act(() => useFlowDialogs.getState().close());
+    backend.set("alpha", { ...flow("alpha", "Alpha"), enabled: true });
+    await act(() => useFlowSession.getState().refresh());
+    fireEvent.click(screen.getByTestId("flow-enabled-alpha"));
+    await waitFor(() => expect(calls).toEqual([{ id: "alpha", enabled: false, options: null }]));
+    expect(useFlowDialogs.getState().enabling).toBeNull();
+  });
+
+  it("has a dry-run-only switch next to the on/off switch; turning it off for an enabled flow asks first", async () => {
+    const backend = fakeBackend([flow("alpha", "Alpha")]);
+    let dryRunOnly = false;
+    const calls: unknown[] = [];
+    const base = vi.mocked(invoke).getMockImplementation();
+    vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => {
+      if (command === "set_flow_dry_run_only") {
+        calls.push(args);
+        dryRunOnly = (args as { on: boolean }).on;
+        return null;
+      }
+      if (command === "list_flows") return [...backend.values()].map((f) => ({ ...summary(f), enabled: f.id === "alpha", dryRunOnly }));
+      return base?.(command, args as never);
+    });
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    const toggle = screen.getByRole("checkbox", { name: "Dry run only for Alpha" });
+    expect(toggle).not.toBeChecked();
+    fireEvent.click(toggle);
+    await waitFor(() => expect(screen.getByRole("checkbox", { name: "Dry run only for Alpha" })).toBeChecked());
+    expect(calls).toEqual([{ id: "alpha", on: true }]);
+    expect(screen.getByRole("button", { name: /Open Alpha \(enabled\), dry run only/ })).toBeInTheDocument();
+    // Off again, for an enabled flow: its background runs would become real, so it asks.
+    fireEvent.click(screen.getByRole("checkbox", { name: "Dry run only for Alpha" }));
+    expect(screen.getByTestId("confirm-real-runs")).toHaveTextContent("change the tenant for real");
+    expect(calls).toHaveLength(1);
+    fireEvent.click(screen.getByTestId("confirm-real-runs-yes"));
+    await waitFor(() => expect(calls).toEqual([{ id: "alpha", on: true }, { id: "alpha", on: false }]));
+  });
+
+  it("creates a flow from a template with dry run only on", async () => {
+    fakeBackend([]);
+    const calls: unknown[] = [];
+    const base = vi.mocked(invoke).getMockImplementation();
+    vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => {
+      if (command === "set_flow_dry_run_only") {
+        calls.push(args);
+        return null;
+      }
+      return base?.(command, args as never);
+    });
+    render(<FlowsSidebar />);
+    fireEvent.click(screen.getByTestId("flow-new"));
+    fireEvent.click(await screen.findByTestId("new-flow-template-isolate-high-severity"));
+    await waitFor(() => expect(calls).toEqual([{ id: "isolate-on-high", on: true }]));
+    // A blank flow has nothing that changes the tenant: it is left as it is.
+    fireEvent.click(screen.getByTestId("flow-new"));
+    fireEvent.click(await screen.findByTestId("new-flow-blank"));
+    await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe("untitled-flow"));
+    expect(calls).toHaveLength(1);
   });
 });
 
@@ -137,25 +208,5 @@ describe("Autosave", () => {
     } finally {
       vi.useRealTimers();
     }
-  });
-});
-
-describe("Enabling a flow that changes the tenant", () => {
-  it("asks first, naming the steps, and enables only when confirmed", async () => {
-    const { useKindsStore } = await import("../state/kindsStore");
-    const { KINDS } = await import("../test/fixtures");
-    useKindsStore.getState().setKinds(KINDS);
-    const isolating: Flow = { ...flow("iso", "Isolate"), steps: [{ id: "isolate", kind: "isolate_machine", title: "Isolate machine", inputs: {} }] };
-    fakeBackend([isolating]);
-    const enable = vi.fn(() => null);
-    const base = vi.mocked(invoke).getMockImplementation();
-    vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => (command === "set_flow_enabled" ? enable() : base?.(command, args as never)));
-    render(<FlowsSidebar />);
-    await act(() => useFlowSession.getState().refresh());
-    fireEvent.click(screen.getByTestId("flow-enabled-iso"));
-    expect(await screen.findByTestId("confirm-enable")).toHaveTextContent("Isolate machine (Isolate machine)");
-    expect(enable).not.toHaveBeenCalled();
-    fireEvent.click(screen.getByTestId("confirm-enable-yes"));
-    await waitFor(() => expect(enable).toHaveBeenCalledTimes(1));
   });
 });

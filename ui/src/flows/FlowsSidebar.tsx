@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorText, ipc, type FlowSummary, type TemplateInfo } from "../ipc/client";
 import { useFlowSession } from "../state/flowSession";
+import { useGalleryStore } from "../gallery/galleryStore";
+import { openFromTemplate } from "../gallery/TemplateGallery";
+import { useFlowDialogs } from "./flowDialogs";
 import { FlowStatusLine, useNow } from "./flowStatus";
 import { useImportExport } from "./ImportExport";
 import "./flows.css";
@@ -9,7 +12,6 @@ import "./flows.css";
 export const UNDO_MS = 8000;
 
 function NewFlowMenu({ onClose }: { onClose: () => void }) {
-  const create = useFlowSession((state) => state.create);
   const [templates, setTemplates] = useState<TemplateInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLButtonElement>(null);
@@ -36,7 +38,7 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
   }, []);
   const choose = (template: string | null) => {
     onClose();
-    void create(template, "");
+    void openFromTemplate(template);
   };
   return (
     <div
@@ -68,6 +70,19 @@ function NewFlowMenu({ onClose }: { onClose: () => void }) {
           <span className="menu-item-help">{template.description}</span>
         </button>
       ))}
+      <button
+        type="button"
+        role="menuitem"
+        className="menu-item"
+        data-testid="new-flow-gallery"
+        onClick={() => {
+          onClose();
+          useGalleryStore.getState().openGallery();
+        }}
+      >
+        <span className="menu-item-title">Browse templates…</span>
+        <span className="menu-item-help">Every template with its full description and steps</span>
+      </button>
     </div>
   );
 }
@@ -78,18 +93,21 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
   const duplicate = useFlowSession((state) => state.duplicate);
   const remove = useFlowSession((state) => state.remove);
   const setEnabled = useFlowSession((state) => state.setEnabled);
-  const tenantChanges = useFlowSession((state) => state.tenantChanges);
-  const [mode, setMode] = useState<"idle" | "renaming" | "confirming">("idle");
-  const [enabling, setEnabling] = useState<string[] | null>(null);
-  const toggle = async (on: boolean) => {
-    if (on) {
-      const changes = await tenantChanges(summary.id);
-      if (changes.length > 0) {
-        setEnabling(changes);
-        return;
-      }
+  const refresh = useFlowSession((state) => state.refresh);
+  const openEnable = useFlowDialogs((state) => state.openEnable);
+  const [mode, setMode] = useState<"idle" | "renaming" | "confirming" | "real-runs">("idle");
+  // Switching on opens the Enable dialog (it starts from now, and says what arrived while off).
+  const toggle = (on: boolean) => {
+    if (on) openEnable(summary.id);
+    else void setEnabled(summary.id, false);
+  };
+  const dryRunOnly = async (on: boolean) => {
+    try {
+      await ipc.setFlowDryRunOnly(summary.id, on);
+    } catch (error) {
+      useFlowSession.setState({ error: errorText(error) });
     }
-    await setEnabled(summary.id, on);
+    await refresh();
   };
   const [draft, setDraft] = useState(summary.name);
   const problems = summary.problems;
@@ -125,7 +143,7 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         type="button"
         className="flow-open"
         aria-current={open ? "page" : undefined}
-        aria-label={`Open ${summary.name}${summary.enabled ? " (enabled)" : " (disabled)"}${problems > 0 ? `, ${problems} problem${problems === 1 ? "" : "s"}` : ""}`}
+        aria-label={`Open ${summary.name}${summary.enabled ? " (enabled)" : " (disabled)"}${summary.dryRunOnly ? ", dry run only" : ""}${problems > 0 ? `, ${problems} problem${problems === 1 ? "" : "s"}` : ""}`}
         onClick={() => void openFlow(summary.id)}
         onDoubleClick={() => {
           setDraft(summary.name);
@@ -143,16 +161,30 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         )}
       </button>
       <div className="flow-item-actions">
-        <label className="switch" title={summary.enabled ? "Enabled: runs on its trigger" : "Disabled"}>
+        <label className="switch" title={summary.enabled ? `On: runs published v${summary.publishedVersion ?? "?"} on its trigger` : "Off: runs only with Run now"}>
           <input
             type="checkbox"
             role="switch"
             aria-label={`Enable ${summary.name}`}
             data-testid={`flow-enabled-${summary.id}`}
             checked={summary.enabled}
-            onChange={(event) => void toggle(event.target.checked)}
+            onChange={(event) => toggle(event.target.checked)}
           />
           <span className="switch-track" aria-hidden="true" />
+        </label>
+        <label className={`dry-only-toggle${summary.dryRunOnly ? " on" : ""}`} title={summary.dryRunOnly ? "Dry run only: its background runs record what they would do and send nothing" : "Background runs are real (switch on to make them dry runs only)"}>
+          <input
+            type="checkbox"
+            aria-label={`Dry run only for ${summary.name}`}
+            data-testid={`flow-dry-run-only-${summary.id}`}
+            checked={summary.dryRunOnly}
+            onChange={(event) => {
+              // Turning it off makes an enabled flow's background runs real: ask first.
+              if (!event.target.checked && summary.enabled) setMode("real-runs");
+              else void dryRunOnly(event.target.checked);
+            }}
+          />
+          <span aria-hidden="true">Dry</span>
         </label>
         <button
           type="button"
@@ -175,24 +207,22 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         </button>
       </div>
       <FlowStatusLine summary={summary} now={now} />
-      {enabling && (
-        <div className="confirm" role="alertdialog" aria-label={`Enable ${summary.name}?`} data-testid="confirm-enable">
-          <span>
-            When enabled, this flow runs on its own and changes the tenant: {enabling.join(", ")}. Enable it?
-          </span>
+      {mode === "real-runs" && (
+        <div className="confirm" role="alertdialog" aria-label={`Make the background runs of ${summary.name} real?`} data-testid="confirm-real-runs">
+          <span>“{summary.name}” is on: its background runs will change the tenant for real. Turn dry run only off?</span>
           <button
             type="button"
             className="danger-button"
-            data-testid="confirm-enable-yes"
+            data-testid="confirm-real-runs-yes"
             autoFocus
             onClick={() => {
-              setEnabling(null);
-              void setEnabled(summary.id, true);
+              setMode("idle");
+              void dryRunOnly(false);
             }}
           >
-            Enable
+            Turn off
           </button>
-          <button type="button" className="plain-button" onClick={() => setEnabling(null)}>
+          <button type="button" className="plain-button" onClick={() => setMode("idle")}>
             Cancel
           </button>
         </div>

@@ -1,5 +1,6 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from "react";
-import { errorText, ipc, type AlertChoice, type Flow, type FlowSummary } from "../ipc/client";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { keepFocusInside } from "../flows/Modal";
+import { errorText, ipc, type AlertChoice, type Flow } from "../ipc/client";
 import type { TriggerChoice } from "../ipc/bindings/TriggerChoice";
 import { useEditorStore } from "../state/editorStore";
 import type { FlowDocument } from "../state/flowDocument";
@@ -14,9 +15,12 @@ function changesTenant(kind: string): boolean {
   return findKindSpec(kind)?.changesTenant ?? findNodeKind(kind)?.changesTenant ?? false;
 }
 
-/** Dry run starts on for flows with tenant-changing steps until the flow's last run succeeded. */
-export function defaultDryRun(doc: FlowDocument, summary: FlowSummary | undefined): boolean {
-  return doc.steps.some((step) => changesTenant(step.kind)) && summary?.lastRun?.status !== "succeeded";
+/**
+ * Run now's Dry run choice starts on for a flow with tenant-changing steps, every time the dialog
+ * opens (it is the dialog's own choice: it never follows earlier runs or other switches).
+ */
+export function defaultDryRun(doc: FlowDocument): boolean {
+  return doc.steps.some((step) => changesTenant(step.kind));
 }
 
 /** What the Run button says: a run that would change the tenant says so. */
@@ -27,20 +31,9 @@ export function runButtonLabel(doc: FlowDocument, dryRun: boolean): string {
   return "Run";
 }
 
-/** The Dry run switch for the open flow and its setter. */
-function useDryRun(flow: Flow | null): [boolean, (value: boolean) => void] {
-  const doc = useEditorStore((state) => state.doc);
-  const summary = useFlowSession((state) => state.flows.find((entry) => entry.id === flow?.id));
-  const chosen = useRunStore((state) => (flow ? state.dryRun[flow.id] : undefined));
-  const setDryRun = useRunStore((state) => state.setDryRun);
-  const value = chosen ?? defaultDryRun(doc, summary);
-  return [value, (next) => flow && setDryRun(flow.id, next)];
-}
-
-/** The toolbar's run controls: Run now (with its dialog), the Dry run switch and the history. */
+/** The toolbar's run controls: Run now (with its dialog, where the Dry run choice is) and the history. */
 export function RunControls() {
   const flow = useFlowSession((state) => state.flow);
-  const [dryRun, setDryRun] = useDryRun(flow);
   const [open, setOpen] = useState(false);
   const panelOpen = useRunStore((state) => state.panelOpen);
   const tab = useRunStore((state) => state.tab);
@@ -70,40 +63,15 @@ export function RunControls() {
 
   return (
     <div className="run-controls">
-      <label className="run-dry-toggle" title="Dry run: tenant-changing steps and emails are recorded, not sent">
-        <span className="switch">
-          <input type="checkbox" role="switch" aria-label="Dry run" data-testid="dry-run" checked={dryRun} disabled={!flow} onChange={(event) => setDryRun(event.target.checked)} />
-          <span className="switch-track" aria-hidden="true" />
-        </span>
-        <span aria-hidden="true">Dry run</span>
-      </label>
       <button ref={runNow} type="button" className="run-now-button" data-testid="run-now" disabled={!flow} onClick={() => setOpen(true)} title="Run now (Ctrl+Enter)">
         ▶ Run now
       </button>
-      <button type="button" className="plain-button run-history-button" aria-pressed={panelOpen && tab === "history"} disabled={!flow} onClick={toggleHistory}>
+      <button type="button" className="plain-button run-history-button" data-testid="run-history" aria-pressed={panelOpen && tab === "history"} disabled={!flow} onClick={toggleHistory}>
         History
       </button>
-      {open && flow && <RunDialog flow={flow} dryRun={dryRun} onClose={close} />}
+      {open && flow && <RunDialog flow={flow} onClose={close} />}
     </div>
   );
-}
-
-/** Tab and Shift+Tab cycle inside a modal dialog. */
-function keepFocusInside(event: ReactKeyboardEvent, container: HTMLElement | null) {
-  if (!container) return;
-  const focusable = [...container.querySelectorAll<HTMLElement>("button:not(:disabled), input:not(:disabled), select, textarea, [tabindex]:not([tabindex='-1'])")].filter(
-    (element) => !(element instanceof HTMLInputElement && element.type === "radio" && !element.checked),
-  );
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (!first || !last) return;
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
 
 type Choice = { kind: "sample" } | { kind: "alert"; alertId: string } | { kind: "other" };
@@ -118,9 +86,11 @@ function severityClass(severity: string): string {
 }
 
 /** Run now's dialog: which input the trigger gets, then Run. */
-function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onClose: () => void }) {
+function RunDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
   const titleId = useId();
   const doc = useEditorStore((state) => state.doc);
+  const [dryRun, setDryRun] = useState(() => defaultDryRun(doc));
+  const dryRunOnly = useFlowSession((state) => state.flows.find((entry) => entry.id === flow.id)?.dryRunOnly ?? false);
   const [alerts, setAlerts] = useState<AlertChoice[] | null>(null);
   const [alertsError, setAlertsError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Choice>({ kind: "sample" });
@@ -245,12 +215,20 @@ function RunDialog({ flow, dryRun, onClose }: { flow: Flow; dryRun: boolean; onC
               <input className="field-input mono run-other-id" aria-label="Alert id" placeholder="da638…" value={otherId} onChange={(event) => setOtherId(event.target.value)} autoFocus />
             )}
           </fieldset>
-          <p className={`run-note${dryRun ? "" : label !== "Run" ? " run-note-warning" : ""}`}>
+          <label className="run-dry-choice">
+            <input type="checkbox" data-testid="dry-run" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} />
+            <span>
+              <span className="run-choice-title">Dry run</span>
+              <span className="run-choice-meta"> — tenant-changing steps and emails are recorded, not sent</span>
+            </span>
+          </label>
+          <p className={`run-note${dryRun ? "" : label !== "Run" ? " run-note-warning" : ""}`} data-testid="run-dry-note">
             {dryRun
-              ? "Dry run: tenant-changing steps and emails are recorded, not sent."
+              ? "Dry run: nothing is sent; the run panel shows the exact requests it would make."
               : label !== "Run"
-                ? "Not a dry run: this flow changes the tenant. Switch Dry run on in the toolbar to only record what it would do."
+                ? "Not a dry run: this run changes the tenant for real. Tick Dry run to only record what it would do."
                 : "Not a dry run."}
+            {dryRunOnly && " (This flow is set to dry run only: that applies to its background runs; this Run now follows your choice here.)"}
           </p>
           {error && (
             <p className="run-note run-note-error" role="alert">

@@ -52,20 +52,19 @@ function useCanvasElement(): HTMLElement | null {
 }
 
 /**
- * The flow version a run ran, read-only, over the editor's canvas, with a banner back to editing.
- * (The editor's own document stays as it is underneath; editing it returns here to editing.)
+ * A flow version (the one a run ran, or one from the Versions tab), read-only, over the editor's
+ * canvas, with a banner (`caption`) and a way back to editing. (The editor's own document stays
+ * as it is underneath; editing it returns here to editing.)
  */
-export function RunFlowView({ flow, version }: { flow: Flow; version: number }) {
+export function RunFlowView({ flow, caption }: { flow: Flow; caption: string }) {
   const canvas = useCanvasElement();
   const doc = useMemo(() => documentFromFlow(flow), [flow]);
   const nodes = useMemo(() => documentToNodes(doc).map((node) => ({ ...node, draggable: false, selectable: false, deletable: false })), [doc]);
   const edges = useMemo(() => documentToEdges(doc).map((edge) => ({ ...edge, selectable: false, deletable: false })), [doc]);
   const view = (
-    <div className="run-flow-view" role="region" aria-label={`Version ${version} of the flow, as the run ran it (read-only)`} data-testid="run-flow-view" onDoubleClickCapture={(event) => event.stopPropagation()}>
+    <div className="run-flow-view" role="region" aria-label={caption} data-testid="run-flow-view" onDoubleClickCapture={(event) => event.stopPropagation()}>
       <div className="run-flow-banner" role="status">
-        <span>
-          Viewing run of version {version} — read-only.
-        </span>
+        <span>{caption}</span>
         <button type="button" className="plain-button" onClick={() => useRunStore.getState().backToEditing()}>
           Back to editing
         </button>

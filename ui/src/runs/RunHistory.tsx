@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { useFlowSession } from "../state/flowSession";
-import { formatDuration, formatTime, RUN_STATUSES, statusIcon, statusText, triggerText } from "./format";
+import { formatDuration, formatTime, resultText, RUN_STATUSES, sourceText, statusIcon, statusText } from "./format";
 import { useRunStore } from "./runStore";
 
 /** The open flow's runs, newest first, filterable by status; opening one shows it in the run tab. */
@@ -54,11 +54,13 @@ export function RunHistory() {
           <thead>
             <tr>
               <th scope="col">Status</th>
-              <th scope="col">Trigger</th>
+              <th scope="col">Source</th>
               <th scope="col">Alert</th>
+              <th scope="col">Machine</th>
               <th scope="col">Started</th>
-              <th scope="col">Duration</th>
               <th scope="col">Dry run</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Result</th>
               <th scope="col">Version</th>
             </tr>
           </thead>
@@ -70,6 +72,8 @@ export function RunHistory() {
                 data-testid="run-history-row"
                 data-run-id={run.id}
                 data-status={run.status}
+                data-source={run.source}
+                data-alert-id={run.alertId ?? undefined}
                 // The whole row opens the run for the mouse; the status button is the keyboard's way.
                 onClick={(event) => {
                   if ((event.target as HTMLElement).closest("button")) return;
@@ -87,13 +91,15 @@ export function RunHistory() {
                     {statusText(run.status)}
                   </button>
                 </td>
-                <td>{triggerText(run.triggerKind)}</td>
-                <td className="mono" title={run.alertId ?? undefined}>
-                  {run.alertId ?? "—"}
-                </td>
+                <td>{sourceText(run.source)}</td>
+                <td title={run.alertId ? `Alert ${run.alertId}` : undefined}>{run.alertTitle ?? "—"}</td>
+                <td>{run.machineName ?? "—"}</td>
                 <td>{formatTime(run.startedAt ?? run.createdAt)}</td>
-                <td>{formatDuration(run.durationMs)}</td>
                 <td>{run.dryRun ? "Yes" : "No"}</td>
+                <td>{formatDuration(run.durationMs)}</td>
+                <td className={run.tenantChanges.length > 0 ? "run-result-changed" : undefined} title={resultText(run)}>
+                  {resultText(run)}
+                </td>
                 <td>{run.flowVersion}</td>
               </tr>
             ))}

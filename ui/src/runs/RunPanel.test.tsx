@@ -102,6 +102,44 @@ describe("Run panel", () => {
     expect(screen.getByRole("tab", { name: "Run" })).toHaveAttribute("aria-selected", "true");
   });
 
+  it("lists each run's source, alert title, machine and result in the history, not raw alert ids", async () => {
+    const automatic = runItem("run-a", "succeeded", {
+      dryRun: false,
+      source: "alert",
+      alertId: "da638999",
+      alertTitle: "Ransomware behaviour",
+      machineName: "dc-05",
+      tenantChanges: [{ stepId: "isolate_machine", kind: "isolate_machine", kindTitle: "Isolate machine", target: "dc-05", label: "Isolate machine · dc-05" }],
+    });
+    const manual = runItem("run-m", "succeeded", { dryRun: true, source: "manual", alertTitle: "Suspicious PowerShell", machineName: "pc-01" });
+    backend({ "run-a": { ...failedRun("run-a"), run: automatic }, "run-m": { ...failedRun("run-m"), run: manual } });
+    render(<RunPanel />);
+    act(() => useRunStore.getState().openPanel("history"));
+    await waitFor(() => expect(screen.getAllByTestId("run-history-row")).toHaveLength(2));
+    const headers = screen.getAllByRole("columnheader").map((header) => header.textContent);
+    expect(headers).toEqual(["Status", "Source", "Alert", "Machine", "Started", "Dry run", "Duration", "Result", "Version"]);
+    const cells = screen.getAllByTestId("run-history-row").map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent));
+    expect(cells[0]).toEqual(["✓ Succeeded", "New alert", "Ransomware behaviour", "dc-05", expect.any(String), "No", "3.0 s", "Isolate machine · dc-05", "3"]);
+    expect(cells[1]).toEqual(["✓ Succeeded", "Run now", "Suspicious PowerShell", "pc-01", expect.any(String), "Yes", "3.0 s", "Dry run: nothing sent", "3"]);
+    expect(screen.queryByText("da638999")).toBeNull();
+  });
+
+  it("shows a run's source, alert and what it changed in its summary", async () => {
+    const run = runItem("run-a", "succeeded", {
+      dryRun: false,
+      source: "backlog",
+      alertTitle: "Ransomware behaviour",
+      machineName: "dc-05",
+      tenantChanges: [{ stepId: "isolate_machine", kind: "isolate_machine", kindTitle: "Isolate machine", target: "dc-05", label: "Isolate machine · dc-05" }],
+    });
+    backend({ "run-a": { ...failedRun("run-a"), run } });
+    render(<RunPanel />);
+    await act(() => useRunStore.getState().openRun("run-a", FLOW_ID));
+    expect(await screen.findByTestId("run-source")).toHaveTextContent("Earlier alert");
+    expect(screen.getByTestId("run-alert")).toHaveTextContent("Ransomware behaviour · dc-05");
+    expect(screen.getByTestId("run-result")).toHaveTextContent("Isolate machine · dc-05");
+  });
+
   it("shows a run of another version read-only, with a way back to editing", async () => {
     backend({ "run-1": failedRun("run-1", 2) });
     render(<RunPanel />);

@@ -4,12 +4,17 @@ import type { StepRunView } from "../ipc/bindings/StepRunView";
 import { useEditorStore } from "../state/editorStore";
 import { TRIGGER_ID } from "../state/flowDocument";
 import { useFlowSession } from "../state/flowSession";
-import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, statusIcon, statusText, timeOf, triggerText } from "./format";
+import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, resultText, sourceText, statusIcon, statusText, timeOf, triggerText } from "./format";
 import { RunHistory } from "./RunHistory";
 import { RunFlowView } from "./RunFlowView";
 import { TakenEdgesStyle } from "./TakenEdges";
 import { findNodeKind } from "../canvas/nodeKinds";
-import { runStatusOf, useRunStore, type RetryInfo } from "./runStore";
+import { RUN_PANEL_TABS, runStatusOf, runVersionCaption, useRunStore, type RetryInfo, type RunPanelTab } from "./runStore";
+import { ActivityBadge } from "../activity/ActivityButton";
+import { ActivityFeed } from "../activity/ActivityFeed";
+import { VersionsPanel } from "../flows/VersionsPanel";
+
+const TAB_TITLES: Record<RunPanelTab, string> = { run: "Run", history: "History", versions: "Versions", activity: "Activity" };
 import "./runs.css";
 
 /** Listens to the engine's run events for as long as the panel is mounted. */
@@ -105,7 +110,7 @@ export function RunPanel() {
   const open = useRunStore((state) => state.panelOpen);
   const tab = useRunStore((state) => state.tab);
   const viewingFlow = useRunStore((state) => state.viewingFlow);
-  const otherVersion = useRunStore((state) => state.otherVersion);
+  const caption = useRunStore((state) => state.viewingCaption);
   const tabsId = useId();
   const [height, setHeight] = useState(() => clampHeight(window.innerHeight * 0.3));
   // The panel takes room from the canvas: show the whole flow again when it opens.
@@ -120,7 +125,8 @@ export function RunPanel() {
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
     event.preventDefault();
-    const next = tab === "run" ? "history" : "run";
+    const index = RUN_PANEL_TABS.indexOf(tab);
+    const next = RUN_PANEL_TABS[(index + (event.key === "ArrowRight" ? 1 : RUN_PANEL_TABS.length - 1)) % RUN_PANEL_TABS.length] ?? "run";
     store.setTab(next);
     document.getElementById(`${tabsId}-${next}`)?.focus();
   };
@@ -130,30 +136,35 @@ export function RunPanel() {
       <ResizeHandle height={height} onResize={setHeight} />
       <div className="run-panel-bar">
         <div className="run-tabs" role="tablist" aria-label="Run panel" onKeyDown={onTabKey}>
-          <button type="button" role="tab" id={`${tabsId}-run`} tabIndex={tab === "run" ? 0 : -1} aria-selected={tab === "run"} aria-controls={`${tabsId}-run-body`} className="run-tab" onClick={() => store.setTab("run")}>
-            Run
-          </button>
-          <button
-            type="button"
-            role="tab"
-            id={`${tabsId}-history`}
-            tabIndex={tab === "history" ? 0 : -1}
-            aria-selected={tab === "history"}
-            aria-controls={`${tabsId}-history-body`}
-            className="run-tab"
-            onClick={() => store.setTab("history")}
-          >
-            History
-          </button>
+          {RUN_PANEL_TABS.map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              id={`${tabsId}-${name}`}
+              tabIndex={tab === name ? 0 : -1}
+              aria-selected={tab === name}
+              aria-controls={`${tabsId}-${name}-body`}
+              className="run-tab"
+              data-testid={`run-tab-${name}`}
+              onClick={() => store.setTab(name)}
+            >
+              {TAB_TITLES[name]}
+              {name === "activity" && <ActivityBadge />}
+            </button>
+          ))}
         </div>
         <button type="button" className="icon-button" aria-label="Close run panel" onClick={store.closePanel}>
           ✕
         </button>
       </div>
       <div className="run-panel-body" role="tabpanel" id={`${tabsId}-${tab}-body`} aria-labelledby={`${tabsId}-${tab}`}>
-        {tab === "run" ? <RunView /> : <RunHistory />}
+        {tab === "run" && <RunView />}
+        {tab === "history" && <RunHistory />}
+        {tab === "versions" && <VersionsPanel />}
+        {tab === "activity" && <ActivityFeed />}
       </div>
-      {viewingFlow && otherVersion && <RunFlowView flow={viewingFlow} version={otherVersion.runVersion} />}
+      {viewingFlow && caption && <RunFlowView flow={viewingFlow} caption={caption} />}
     </section>
   );
 }
@@ -194,10 +205,20 @@ function RunView() {
           {statusText(status ?? run.status)}
         </span>
         {run.dryRun && <span className="run-badge dry-run-badge">Dry run</span>}
-        <span className="run-fact">
-          <span className="run-fact-label">Trigger</span> {triggerText(run.triggerKind)}
-          {run.alertId ? ` · alert ${run.alertId}` : ""}
+        <span className="run-fact" data-testid="run-source">
+          <span className="run-fact-label">Source</span> {sourceText(run.source)}
         </span>
+        {(run.alertTitle || run.alertId) && (
+          <span className="run-fact" data-testid="run-alert" title={run.alertId ? `Alert ${run.alertId}` : undefined}>
+            <span className="run-fact-label">Alert</span> {run.alertTitle ?? run.alertId}
+            {run.machineName ? ` · ${run.machineName}` : ""}
+          </span>
+        )}
+        {!live && (
+          <span className={`run-fact${run.tenantChanges.length > 0 ? " run-result-changed" : ""}`} data-testid="run-result">
+            <span className="run-fact-label">Changed</span> {resultText(run)}
+          </span>
+        )}
         <span className="run-fact">
           <span className="run-fact-label">Started</span> {formatTime(run.startedAt ?? run.createdAt)}
         </span>
@@ -239,7 +260,7 @@ function RunView() {
           {detail.flow ? (
             <>
               {" "}
-              <button type="button" className="plain-button" onClick={() => useRunStore.setState({ viewingFlow: detail.flow })}>
+              <button type="button" className="plain-button" onClick={() => useRunStore.setState({ viewingFlow: detail.flow, viewingCaption: runVersionCaption(otherVersion.runVersion) })}>
                 Show version {otherVersion.runVersion}
               </button>
             </>

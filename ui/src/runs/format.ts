@@ -1,5 +1,5 @@
 //! Small pure helpers for the run views: durations, times, statuses in words, the flow's step order.
-import type { Flow } from "../ipc/client";
+import type { Flow, RunListItem } from "../ipc/client";
 import { TRIGGER_ID, type FlowDocument } from "../state/flowDocument";
 
 /** The statuses a run can have (RunListItem.status). */
@@ -65,6 +65,37 @@ export function triggerText(kind: string): string {
     default:
       return kind;
   }
+}
+
+/** Why a run exists, in words (RunListItem.source). */
+export function sourceText(source: string): string {
+  switch (source) {
+    case "manual":
+      return "Run now";
+    case "alert":
+      return "New alert";
+    case "schedule":
+      return "Schedule";
+    case "rerun":
+      return "Rerun";
+    case "backlog":
+      return "Earlier alert";
+    default:
+      return source;
+  }
+}
+
+/** Runs that started by themselves (not Run now, not a rerun). */
+export function isAutomatic(source: string): boolean {
+  return source === "alert" || source === "schedule" || source === "backlog";
+}
+
+/** What a run changed in the tenant, in words: "Isolate machine · dc-05", or what it did not do. */
+export function resultText(run: Pick<RunListItem, "tenantChanges" | "dryRun" | "status">): string {
+  if (run.tenantChanges.length > 0) return run.tenantChanges.map((change) => change.label).join("; ");
+  if (run.dryRun) return "Dry run: nothing sent";
+  if (isLive(run.status)) return "…";
+  return "Changed nothing";
 }
 
 /** 850 ms, 3.2 s, 2 min 5 s, 1 h 3 min. */

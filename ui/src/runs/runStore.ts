@@ -26,7 +26,9 @@ export interface RetryInfo {
   at: number;
 }
 
-export type RunPanelTab = "run" | "history";
+/** The run panel's tabs: the watched run, the flow's runs, the flow's versions, every flow's activity. */
+export const RUN_PANEL_TABS = ["run", "history", "versions", "activity"] as const;
+export type RunPanelTab = (typeof RUN_PANEL_TABS)[number];
 
 /** A node with no record yet in a watched run. */
 export const PENDING: NodeRun = Object.freeze({ status: "pending", attempts: 0, durationMs: null });
@@ -43,8 +45,10 @@ interface RunState {
   error: string | null;
   /** The run ran another version of the flow than the one in the editor. */
   otherVersion: { runVersion: number; currentVersion: number } | null;
-  /** That version, shown read-only on the canvas (null once "Back to editing" is clicked). */
+  /** A version shown read-only over the canvas (the one a run ran, or one from the Versions tab); null once "Back to editing" is clicked. */
   viewingFlow: Flow | null;
+  /** What the read-only view's banner says. */
+  viewingCaption: string | null;
   panelOpen: boolean;
   tab: RunPanelTab;
   history: RunListItem[];
@@ -52,8 +56,6 @@ interface RunState {
   historyFilter: string | null;
   historyLoading: boolean;
   historyError: string | null;
-  /** The Dry run switch, per flow (a flow not in here uses its default). */
-  dryRun: Readonly<Record<string, boolean>>;
 }
 
 interface RunActions {
@@ -72,11 +74,12 @@ interface RunActions {
   openPanel(tab?: RunPanelTab): void;
   closePanel(): void;
   setTab(tab: RunPanelTab): void;
+  /** Shows a version read-only over the canvas (`caption` is the banner's text); forgets the watched run, whose statuses are not this version's. */
+  viewVersion(flow: Flow, caption: string): void;
   /** Leaves the read-only view of an older version. */
   backToEditing(): void;
   /** Forgets the watched run (another flow was opened). */
   clearRun(): void;
-  setDryRun(flowId: string, dryRun: boolean): void;
 }
 
 export type RunStore = RunState & RunActions;
@@ -91,6 +94,7 @@ const initialState: RunState = {
   error: null,
   otherVersion: null,
   viewingFlow: null,
+  viewingCaption: null,
   panelOpen: false,
   tab: "run",
   history: [],
@@ -98,7 +102,6 @@ const initialState: RunState = {
   historyFilter: null,
   historyLoading: false,
   historyError: null,
-  dryRun: {},
 };
 
 /** Recent events of any run, so those that arrive before `runFlow` answers are not lost. */
@@ -204,6 +207,7 @@ export const useRunStore = create<RunStore>()((set, get) => {
         if (current !== undefined && current !== detail.run.flowVersion) {
           update.otherVersion = { runVersion: detail.run.flowVersion, currentVersion: current };
           update.viewingFlow = detail.flow;
+          update.viewingCaption = runVersionCaption(detail.run.flowVersion);
         }
       }
       set(update);
@@ -227,6 +231,7 @@ export const useRunStore = create<RunStore>()((set, get) => {
       error: null,
       otherVersion: null,
       viewingFlow: null,
+      viewingCaption: null,
       panelOpen: true,
       tab: "run",
     };
@@ -326,27 +331,33 @@ export const useRunStore = create<RunStore>()((set, get) => {
 
     closePanel() {
       // The read-only view of an older version belongs to the panel: closing it returns to editing.
-      set({ panelOpen: false, viewingFlow: null });
+      set({ panelOpen: false, viewingFlow: null, viewingCaption: null });
     },
 
     setTab(tab) {
       set({ tab });
     },
 
+    viewVersion(flow, caption) {
+      get().clearRun();
+      set({ viewingFlow: flow, viewingCaption: caption, panelOpen: true, tab: "versions" });
+    },
+
     backToEditing() {
-      set({ viewingFlow: null });
+      set({ viewingFlow: null, viewingCaption: null });
     },
 
     clearRun() {
       checkVersion = false;
-      set({ runId: null, flowId: null, detail: null, liveStatus: null, nodes: {}, retrying: {}, error: null, otherVersion: null, viewingFlow: null, tab: "history" });
-    },
-
-    setDryRun(flowId, dryRun) {
-      set({ dryRun: { ...get().dryRun, [flowId]: dryRun } });
+      set({ runId: null, flowId: null, detail: null, liveStatus: null, nodes: {}, retrying: {}, error: null, otherVersion: null, viewingFlow: null, viewingCaption: null, tab: "history" });
     },
   };
 });
+
+/** The read-only view's banner for a run's version. */
+export function runVersionCaption(version: number): string {
+  return `Viewing run of version ${version} — read-only.`;
+}
 
 /** The run's status: the record's, or the live one while the record is not read yet. */
 export function runStatusOf(state: Pick<RunState, "detail" | "liveStatus">): string | null {
