@@ -8,4 +8,6 @@
 
 pub mod demo;
 pub mod preview;
+pub mod settings;
 pub mod setup;
+pub mod validate;
