@@ -15,7 +15,7 @@ pub mod limiter;
 pub mod retry;
 
 pub use client::{
-    AlertQuery, ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Page, Pager,
+    AlertQuery, ApiRequest, ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Page, Pager,
 };
 pub use entities::{
     AdvancedQueryResult, Alert, ErrorBody, Evidence, IndicatorRequest, IsolationType, Machine,
