@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(choice.title, "Ransomware behavior detected on the endpoint");
         // Over HTTP, as the engine sees it.
         let client = flowguard_defender::DefenderClient::new(&defender_config(&handle)).unwrap();
-        let stored = client.get_alert_json(&choice.id).await.unwrap();
+        let stored: serde_json::Value = client
+            .request(&flowguard_defender::ApiRequest::get_alert(&choice.id))
+            .await
+            .unwrap();
         assert_eq!(stored["severity"], "High");
         handle.shutdown().await;
     }

@@ -10,14 +10,20 @@
 //!   preview) and off, dry run only;
 //! - [`run_now`]: Run now's refusal rule and the trigger it runs with;
 //! - [`activity`]: run lists with their source, alert and what they changed in the tenant, the
-//!   activity feed, its badge and the notification setting.
+//!   activity feed, its badge and the notification setting;
+//! - [`setup`] and [`demo`]: which connections the engine gets (environment, saved settings, or
+//!   demo mode with the in-process emulator), Simulate alert;
+//! - [`settings`]: the connections as Settings shows and saves them; [`preview`]: the email
+//!   preview; [`validate`]: the checks on ids and values every host applies.
 
 pub mod activity;
 pub mod demo;
 pub mod flows;
 pub mod preview;
 pub mod run_now;
+pub mod settings;
 pub mod setup;
+pub mod validate;
 
 use flowguard_ipc::CommandError;
 use flowguard_store::StoreError;

@@ -16,6 +16,7 @@ use flowguard_engine::live::LiveDefender;
 use flowguard_engine::mail::MailConnections;
 use flowguard_secrets::{SecretKey, SecretStore};
 use flowguard_store::Store;
+use flowguard_store::connections::{ConnectionConfig, GraphConnection};
 
 /// The id of the saved Defender connection.
 pub const DEFENDER_CONNECTION: &str = "defender:default";
@@ -173,7 +174,11 @@ pub async fn connect(
             "the environment",
         ))
     } else if let Some(saved) = saved {
-        let text = |name: &str| saved.config[name].as_str().unwrap_or_default().to_owned();
+        let ConnectionConfig::Defender(saved) = saved.typed_config()? else {
+            return Err(SetupError::Incomplete(format!(
+                "the saved connection {DEFENDER_CONNECTION} is not a Defender connection"
+            )));
+        };
         let secret = secrets
             .get(&SecretKey::new(DEFENDER_CONNECTION, "client_secret"))?
             .ok_or_else(|| {
@@ -181,19 +186,12 @@ pub async fn connect(
                     "the saved Defender connection has no client secret in the keychain".into(),
                 )
             })?;
-        let cloud = Cloud::Custom {
-            login_base: Some(text("loginUrl"))
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| Cloud::Global.login_base()),
-            api_base: Some(text("apiUrl"))
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| Cloud::Global.api_base()),
-        };
+        let cloud = Cloud::from_bases(saved.api_url.as_deref(), saved.login_url.as_deref());
         Some((
             DefenderConfig::new(
                 &cloud,
-                text("tenantId"),
-                text("clientId"),
+                saved.tenant_id,
+                saved.client_id,
                 Secret::new(secret.expose()),
             ),
             "the saved settings",
@@ -230,9 +228,12 @@ pub async fn connect(
         let (settings, password) = SmtpSettings::from_url(url, &from)?;
         Some(SmtpMailer::new(settings, password.as_ref())?)
     } else if let Some(saved) = store.get_connection(SMTP_CONNECTION)? {
-        let settings: SmtpSettings = serde_json::from_value(saved.config).map_err(|error| {
-            SetupError::Incomplete(format!("the saved SMTP settings are unreadable: {error}"))
-        })?;
+        // The store saves the email crate's own settings type.
+        let ConnectionConfig::Smtp(settings) = saved.typed_config()? else {
+            return Err(SetupError::Incomplete(format!(
+                "the saved connection {SMTP_CONNECTION} is not an SMTP connection"
+            )));
+        };
         let password = secrets.get(&SecretKey::new(SMTP_CONNECTION, "password"))?;
         Some(SmtpMailer::new(settings, password.as_ref())?)
     } else if let Mode::Demo(handle) = &mode {
@@ -244,10 +245,12 @@ pub async fn connect(
     };
     let graph = match store.get_connection(GRAPH_CONNECTION)? {
         Some(saved) => {
-            let sender = saved.config["sender"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
+            let ConnectionConfig::Graph(GraphConnection { sender, .. }) = saved.typed_config()?
+            else {
+                return Err(SetupError::Incomplete(format!(
+                    "the saved connection {GRAPH_CONNECTION} is not a Graph connection"
+                )));
+            };
             Some(flowguard_email::GraphMailer::new(
                 reqwest::Client::new(),
                 flowguard_email::GRAPH_BASE_URL,

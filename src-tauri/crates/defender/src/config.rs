@@ -88,6 +88,103 @@ impl Cloud {
     }
 }
 
+/// The clouds by the names a saved connection and the Settings form use, in the form's order.
+/// `custom` is any other pair of hosts (the emulator, a proxy).
+pub const CLOUD_NAMES: [&str; 8] = [
+    "global", "us", "eu", "uk", "gcc", "gcc_high", "dod", "custom",
+];
+
+/// A cloud name that is not one of [`CLOUD_NAMES`], or `custom` without both hosts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CloudNameError {
+    #[error("the cloud {0:?} is not one of global, us, eu, uk, gcc, gcc_high, dod, custom")]
+    Unknown(String),
+    #[error("a custom cloud needs the {0} URL")]
+    MissingUrl(&'static str),
+}
+
+impl Cloud {
+    /// The cloud called `name` (one of [`CLOUD_NAMES`]); `custom` takes the two hosts.
+    pub fn named(
+        name: &str,
+        api_url: Option<&str>,
+        login_url: Option<&str>,
+    ) -> Result<Self, CloudNameError> {
+        Ok(match name {
+            "global" => Self::Global,
+            "us" => Self::Regional(Region::Us),
+            "eu" => Self::Regional(Region::Eu),
+            "uk" => Self::Regional(Region::Uk),
+            "gcc" => Self::Gcc,
+            "gcc_high" => Self::GccHigh,
+            "dod" => Self::Dod,
+            "custom" => {
+                let present = |url: Option<&str>| {
+                    url.map(|u| u.trim_end_matches('/').to_owned())
+                        .filter(|u| !u.is_empty())
+                };
+                Self::Custom {
+                    api_base: present(api_url).ok_or(CloudNameError::MissingUrl("API"))?,
+                    login_base: present(login_url).ok_or(CloudNameError::MissingUrl("login"))?,
+                }
+            }
+            other => return Err(CloudNameError::Unknown(other.to_owned())),
+        })
+    }
+
+    /// The cloud a saved pair of hosts is: a named one when the hosts are its hosts, otherwise
+    /// `Custom`. No API host means the global cloud. (DoD and GCC High share their hosts and
+    /// read back as GCC High, the same connection.)
+    #[must_use]
+    pub fn from_bases(api_url: Option<&str>, login_url: Option<&str>) -> Self {
+        let Some(api) = api_url.filter(|api| !api.is_empty()) else {
+            return Self::Global;
+        };
+        CLOUD_NAMES
+            .iter()
+            .filter(|name| **name != "custom")
+            .filter_map(|name| Self::named(name, None, None).ok())
+            .find(|cloud| {
+                cloud.api_base() == api
+                    && login_url
+                        .filter(|login| !login.is_empty())
+                        .is_none_or(|login| login == cloud.login_base())
+            })
+            .unwrap_or_else(|| Self::Custom {
+                api_base: api.to_owned(),
+                login_base: login_url
+                    .filter(|login| !login.is_empty())
+                    .map_or_else(|| Self::Global.login_base(), str::to_owned),
+            })
+    }
+
+    /// The cloud's name in [`CLOUD_NAMES`].
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Global => "global",
+            Self::Regional(Region::Us) => "us",
+            Self::Regional(Region::Eu) => "eu",
+            Self::Regional(Region::Uk) => "uk",
+            // Australia and Switzerland have hosts but no name in the form: they are custom.
+            Self::Regional(Region::Au | Region::Swa) | Self::Custom { .. } => "custom",
+            Self::Gcc => "gcc",
+            Self::GccHigh => "gcc_high",
+            Self::Dod => "dod",
+        }
+    }
+
+    /// The hosts a saved connection keeps: none for the global cloud (the default), both for any
+    /// other.
+    #[must_use]
+    pub fn saved_bases(&self) -> (Option<String>, Option<String>) {
+        match self {
+            Self::Global => (None, None),
+            other => (Some(other.api_base()), Some(other.login_base())),
+        }
+    }
+}
+
 /// A configuration problem, reported before any call is made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -245,6 +342,43 @@ pub fn is_loopback(url: &Url) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn cloud_names_round_trip_through_their_saved_hosts() {
+        for name in CLOUD_NAMES.iter().copied().filter(|name| *name != "custom") {
+            let cloud = Cloud::named(name, None, None).unwrap();
+            assert_eq!(cloud.name(), name);
+            let (api, login) = cloud.saved_bases();
+            let found = Cloud::from_bases(api.as_deref(), login.as_deref());
+            // DoD and GCC High share their hosts; either name is the same connection.
+            let expected = if name == "dod" { "gcc_high" } else { name };
+            assert_eq!(found.name(), expected);
+        }
+        let custom = Cloud::from_bases(Some("http://127.0.0.1:9"), Some("http://127.0.0.1:9"));
+        assert_eq!(custom.name(), "custom");
+        assert_eq!(custom.api_base(), "http://127.0.0.1:9");
+        assert_eq!(Cloud::from_bases(None, None), Cloud::Global);
+    }
+
+    #[test]
+    fn cloud_names_refuse_unknown_names_and_half_custom_clouds() {
+        assert_eq!(
+            Cloud::named("mars", None, None),
+            Err(CloudNameError::Unknown("mars".into()))
+        );
+        assert_eq!(
+            Cloud::named("custom", Some("http://127.0.0.1:9/"), None),
+            Err(CloudNameError::MissingUrl("login"))
+        );
+        let cloud = Cloud::named(
+            "custom",
+            Some("http://127.0.0.1:9/"),
+            Some("http://127.0.0.1:8"),
+        )
+        .unwrap();
+        assert_eq!(cloud.api_base(), "http://127.0.0.1:9");
+    }
+
     use super::*;
 
     fn config(cloud: &Cloud) -> DefenderConfig {

@@ -15,7 +15,7 @@ pub mod limiter;
 pub mod retry;
 
 pub use client::{
-    AlertQuery, ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Page, Pager,
+    AlertQuery, ApiRequest, ConnectionReport, DefenderClient, ListQuery, MAX_PAGE_SIZE, Page, Pager,
 };
 pub use entities::{
     AdvancedQueryResult, Alert, ErrorBody, Evidence, IndicatorRequest, IsolationType, Machine,
@@ -26,7 +26,9 @@ pub use entities::{
 pub type Client = DefenderClient;
 /// Short name of [`DefenderConfig`].
 pub type Config = DefenderConfig;
-pub use config::{Cloud, ConfigError, DEFAULT_SCOPE, DefenderConfig, Region, Secret};
+pub use config::{
+    CLOUD_NAMES, Cloud, CloudNameError, ConfigError, DEFAULT_SCOPE, DefenderConfig, Region, Secret,
+};
 pub use error::{ApiError, DefenderError, ErrorKind, Operation, TokenError};
 pub use limiter::{Limit, RateLimits, TenantLimiter};
 pub use retry::RetryPolicy;

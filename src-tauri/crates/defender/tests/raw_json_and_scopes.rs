@@ -1,4 +1,5 @@
-//! The raw-JSON operations (the engine stores the API's JSON as step outputs), the short names
+//! The raw JSON of an operation (`client.request::<Value>(&ApiRequest::…)`: the engine stores
+//! the API's JSON as step outputs), the short names
 //! (`Client`, `Config`, `AlertQuery`, `Page`), `token_for_scope` for Microsoft Graph, and the
 //! error accessors (`code`, `retry_after`), against the real emulator over HTTP.
 
@@ -6,9 +7,11 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use flowguard_defender::{
-    AlertQuery, Client, Cloud, Config, IsolationType, Page, RateLimits, RetryPolicy, Secret,
+    AlertQuery, ApiRequest, Client, Cloud, Config, IsolationType, Page, RateLimits, RetryPolicy,
+    Secret,
 };
 use flowguard_emulator::{Emulator, EmulatorConfig, EmulatorHandle, FaultSpec};
+use serde_json::Value;
 
 async fn bounded<T>(seconds: u64, future: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(seconds), future)
@@ -42,8 +45,8 @@ async fn raw_json_variants_return_the_api_json() {
         let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
         let client = Client::new(&config_for(&emulator)).unwrap();
 
-        let page = client
-            .list_alerts_json(&AlertQuery::new().top(3))
+        let page: Value = client
+            .request(&ApiRequest::list_alerts(&AlertQuery::new().top(3)))
             .await
             .unwrap();
         let alerts = page["value"].as_array().unwrap();
@@ -59,12 +62,16 @@ async fn raw_json_variants_return_the_api_json() {
         assert_eq!(typed.value[0].id, alerts[0]["id"].as_str().unwrap());
 
         let id = alerts[0]["id"].as_str().unwrap();
-        let alert = client.get_alert_json(id).await.unwrap();
+        let alert: Value = client.request(&ApiRequest::get_alert(id)).await.unwrap();
         assert_eq!(alert["id"], alerts[0]["id"]);
         let machine_id = alert["machineId"].as_str().unwrap().to_owned();
 
-        let action = client
-            .isolate_json(&machine_id, "isolated by a flow", IsolationType::Selective)
+        let action: Value = client
+            .request(&ApiRequest::isolate(
+                &machine_id,
+                "isolated by a flow",
+                IsolationType::Selective,
+            ))
             .await
             .unwrap();
         assert_eq!(action["type"], "Isolate");
@@ -80,12 +87,15 @@ async fn raw_json_variants_return_the_api_json() {
         assert_eq!(body.get("Comment").unwrap(), "isolated by a flow");
 
         let action_id = action["id"].as_str().unwrap();
-        let fetched = client.get_machine_action_json(action_id).await.unwrap();
+        let fetched: Value = client
+            .request(&ApiRequest::get_machine_action(action_id))
+            .await
+            .unwrap();
         assert_eq!(fetched["id"], action["id"]);
-        let listed = client
-            .list_machine_actions_json(
+        let listed: Value = client
+            .request(&ApiRequest::list_machine_actions(
                 &AlertQuery::new().filter(format!("machineId eq '{machine_id}'")),
-            )
+            ))
             .await
             .unwrap();
         assert!(

@@ -24,8 +24,38 @@ pub enum SmtpSecurity {
     Tls,
 }
 
-/// Where and how to send. The password is not here: it lives in the secret store.
+impl SmtpSecurity {
+    /// The names a saved connection and the Settings form use.
+    pub const NAMES: [&'static str; 3] = ["none", "start_tls", "tls"];
+
+    /// The name in [`Self::NAMES`] (the serialized form).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::StartTls => "start_tls",
+            Self::Tls => "tls",
+        }
+    }
+
+    /// The security called `name`, or an error naming the choices.
+    pub fn named(name: &str) -> Result<Self, EmailError> {
+        match name {
+            "none" => Ok(Self::None),
+            "start_tls" => Ok(Self::StartTls),
+            "tls" => Ok(Self::Tls),
+            other => Err(EmailError::Settings(format!(
+                "the security {other:?} is not one of none, start_tls, tls"
+            ))),
+        }
+    }
+}
+
+/// Where and how to send. The password is not here: it lives in the secret store. This is also
+/// the saved SMTP connection's config (`flowguard_store::connections`), which is why unknown
+/// fields are refused: nothing else (a secret) can be stored in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SmtpSettings {
     pub host: String,
     pub port: u16,

@@ -38,33 +38,13 @@ pub struct DefenderConnection {
     pub login_url: Option<String>,
 }
 
-/// How an SMTP connection is protected (the names `flowguard-email` reads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SmtpSecurity {
-    None,
-    StartTls,
-    Tls,
-}
+/// How an SMTP connection is protected, and its non-secret settings: the email crate's own types,
+/// so what is saved is exactly what the SMTP sender reads (one definition; the password is in
+/// the secret store).
+pub use flowguard_email::{SmtpSecurity, SmtpSettings};
 
-/// The non-secret settings of an SMTP server, in the shape `flowguard_email::SmtpSettings`
-/// reads. The password is in the secret store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConnection {
-    pub host: String,
-    pub port: u16,
-    pub security: SmtpSecurity,
-    #[serde(default)]
-    pub username: Option<String>,
-    pub from: String,
-    #[serde(default = "default_timeout_seconds")]
-    pub timeout_seconds: u64,
-}
-
-fn default_timeout_seconds() -> u64 {
-    30
-}
+/// The saved SMTP connection's config (the email crate's [`SmtpSettings`]).
+pub type SmtpConnection = SmtpSettings;
 
 /// The non-secret settings of Microsoft Graph `sendMail` (an app registration and the mailbox
 /// that sends). The client secret is in the secret store.
