@@ -14,6 +14,7 @@ macro_rules! app_commands {
             commands::node_kinds,
             commands::available_outputs,
             commands::list_templates,
+            commands::get_template,
             commands::list_flows,
             commands::get_flow,
             commands::save_flow,

@@ -48,6 +48,13 @@ pub fn list_templates() -> Vec<TemplateInfo> {
     flowguard_model::templates::list()
 }
 
+/// One built-in template as a flow document (the gallery's preview of its steps).
+#[tauri::command]
+pub fn get_template(name: String) -> Result<Flow, CommandError> {
+    flowguard_model::templates::get(&name)
+        .ok_or_else(|| CommandError::not_found(format!("there is no template called {name:?}")))
+}
+
 // ---- Flows: the sidebar and the editor's autosave ----
 
 /// The name a flow gets when the user gives none.

@@ -123,6 +123,7 @@ export const ipc = {
   nodeKinds: () => call<NodeKindSpec[]>("node_kinds"),
   availableOutputs: (flow: Flow, nodeId: string) => call<AvailableOutput[]>("available_outputs", { flow, nodeId }),
   listTemplates: () => call<TemplateInfo[]>("list_templates"),
+  getTemplate: (name: string) => call<Flow>("get_template", { name }),
   listFlows: () => call<FlowSummary[]>("list_flows"),
   getFlow: (id: string) => call<StoredFlowView>("get_flow", { id }),
   saveFlow: (flow: Flow) => call<SaveResult>("save_flow", { flow }),
