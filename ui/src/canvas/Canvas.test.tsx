@@ -15,26 +15,27 @@ describe("Canvas", () => {
     render(<Canvas />);
     fireEvent.click(screen.getByTestId("palette-entry-get_alert"));
     const card = screen.getByTestId("node-get_alert");
-    expect(within(card).getByTestId("node-title")).toHaveTextContent("Get Alert");
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Get alert");
     expect(card).toHaveClass("selected");
     expect(store().doc.steps.map((step) => step.id)).toEqual(["get_alert"]);
   });
 
-  it("disables the Trigger entry, saying why, once the flow has a trigger", () => {
+  it("disables the trigger kinds, saying why, once the flow has a trigger", () => {
     render(<Canvas />);
-    const entry = screen.getByTestId("palette-entry-trigger");
+    const entry = screen.getByTestId("palette-entry-alert_created");
     expect(entry).not.toHaveAttribute("aria-disabled");
     fireEvent.click(entry);
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
     expect(entry).toHaveAttribute("aria-disabled", "true");
     expect(entry).toHaveAttribute("title", TRIGGER_TAKEN_REASON);
     expect(entry).toHaveAttribute("aria-description", TRIGGER_TAKEN_REASON);
     expect(entry).toHaveAttribute("draggable", "false");
     fireEvent.click(entry);
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
+    expect(screen.getByTestId("palette-entry-schedule")).toHaveAttribute("aria-disabled", "true");
     // Deleting the trigger makes the entry available again.
     press("Delete");
-    expect(screen.queryByTestId("node-trigger")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("node-alert_created")).not.toBeInTheDocument();
     expect(entry).not.toHaveAttribute("aria-disabled");
   });
 
@@ -51,9 +52,10 @@ describe("Canvas", () => {
     expect(screen.getByTestId("node-send_email")).toBeInTheDocument();
     // The drop point (300, 200) through the default viewport (offset 40, zoom 1), centred on the card.
     expect(store().doc.layout.send_email).toEqual({ x: 300 - 40 - 100, y: 200 - 40 - 32 });
-    drop("trigger");
-    drop("trigger");
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    drop("alert_created");
+    drop("manual");
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
+    expect(screen.queryByTestId("node-manual")).not.toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("already has a trigger");
   });
 
@@ -93,7 +95,7 @@ describe("Canvas", () => {
     resetEditor(seedDocument());
     render(<Canvas />);
     press("a", { ctrlKey: true });
-    for (const kind of ["trigger", "get_alert", "condition", "isolate_machine", "send_email"]) {
+    for (const kind of ["alert_created", "get_alert", "condition", "isolate_machine", "send_email"]) {
       expect(screen.getByTestId(`node-${kind}`)).toHaveClass("selected");
     }
     press("Escape");
@@ -140,7 +142,7 @@ describe("Canvas", () => {
     expect(within(condition).getByTestId("handle-false")).toHaveAttribute("data-handleid", "false");
     expect(condition).toHaveTextContent("Yes");
     expect(condition).toHaveTextContent("No");
-    expect(within(screen.getByTestId("node-trigger")).queryByTestId("handle-in")).not.toBeInTheDocument();
+    expect(within(screen.getByTestId("node-alert_created")).queryByTestId("handle-in")).not.toBeInTheDocument();
   });
 
   it("renames a node inline by double-clicking its title; Escape cancels", () => {

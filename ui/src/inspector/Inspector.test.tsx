@@ -8,11 +8,27 @@ import { resetEditor, useEditorStore } from "../state/editorStore";
 import { useKindsStore, defaultInputs } from "../state/kindsStore";
 import { resetFlowSession } from "../state/flowSession";
 import { seedDocument } from "../state/testFlows";
-import type { Flow } from "../ipc/client";
+import type { Flow, NodeKindSpec } from "../ipc/client";
+import { registryKind } from "../test/registry";
 import { routeInvoke } from "../test/ipcMock";
 import { KINDS, OUTPUTS } from "../test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+/**
+ * A kind shaped for the form tests: one field of each type (the real Isolate machine has no
+ * optional or yes/no field), standing in for isolate_machine.
+ */
+const FORM_KIND: NodeKindSpec = {
+  ...registryKind("isolate_machine"),
+  inputs: [
+    { name: "machineId", label: "Machine id", type: "template", required: true, enumValues: [], help: "The machine to isolate.", default: null },
+    { name: "isolationType", label: "Isolation type", type: "enum", required: true, enumValues: ["Full", "Selective"], help: "Full cuts every connection.", default: "Full" },
+    { name: "comment", label: "Comment", type: "text", required: false, enumValues: [], help: "Shown in Defender.", default: null },
+    { name: "dryRunOnly", label: "Only pretend", type: "bool", required: false, enumValues: [], help: "", default: false },
+  ],
+};
+const FORM_KINDS = KINDS.map((spec) => (spec.kind === "isolate_machine" ? FORM_KIND : spec));
 
 const emptyFlow = (): Flow => ({ schema: 1, id: "f", name: "F", description: "", enabled: false, trigger: null, steps: [], edges: [], layout: {} });
 
@@ -30,6 +46,7 @@ describe("Inspector form generation", () => {
   });
 
   it("builds typed fields from the kind's schema: enum as a select, required marker, help", () => {
+    useKindsStore.getState().setKinds(FORM_KINDS);
     useEditorStore.getState().select(["isolate_machine"]);
     render(<Inspector />);
     const select = screen.getByLabelText(/Isolation type/);
@@ -46,6 +63,7 @@ describe("Inspector form generation", () => {
   });
 
   it("writes the values into the node's inputs, undoably", () => {
+    useKindsStore.getState().setKinds(FORM_KINDS);
     useEditorStore.getState().select(["isolate_machine"]);
     render(<Inspector />);
     fireEvent.change(screen.getByLabelText(/Isolation type/), { target: { value: "Selective" } });
@@ -58,10 +76,10 @@ describe("Inspector form generation", () => {
   });
 
   it("new nodes start with the schema's defaults", () => {
-    expect(defaultInputs("isolate_machine")).toEqual({ isolationType: "Full", dryRunOnly: false });
+    expect(defaultInputs("isolate_machine")).toEqual({ machineId: "{{ trigger.machineId }}", isolationType: "Full", comment: "Isolated by Flowguard for alert {{ trigger.alertId }}" });
     resetEditor();
     const id = useEditorStore.getState().addNode("get_alert", { x: 0, y: 0 });
-    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs).toEqual({ alertId: "{{trigger.alertId}}" });
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs).toEqual({ alertId: registryKind("get_alert").inputs[0]?.default });
   });
 
   it("the problems list focuses the node and its field", async () => {
@@ -145,15 +163,11 @@ describe("Condition builder", () => {
 
 describe("Trigger kind", () => {
   it("changes what starts the flow, undoably, with the new kind's defaults", () => {
-    useKindsStore.getState().setKinds([
-      ...KINDS,
-      { kind: "alert_created", title: "New alert", description: "", category: "trigger", changesTenant: false, inputs: [{ name: "minimumSeverity", label: "Minimum severity", type: "enum", required: false, enumValues: ["low", "medium", "high"], help: "", default: "medium" }], outputs: [], ports: [] },
-      { kind: "manual", title: "Run manually", description: "", category: "trigger", changesTenant: false, inputs: [], outputs: [], ports: [] },
-    ]);
+    useKindsStore.getState().setKinds(KINDS);
     useEditorStore.getState().select(["trigger"]);
     render(<Inspector />);
     fireEvent.change(screen.getByTestId("trigger-kind"), { target: { value: "manual" } });
-    expect(useEditorStore.getState().doc.trigger).toMatchObject({ kind: "manual", title: "Run manually", inputs: {} });
+    expect(useEditorStore.getState().doc.trigger).toMatchObject({ kind: "manual", title: "Manual", inputs: {} });
     useEditorStore.getState().undo();
     expect(useEditorStore.getState().doc.trigger?.kind).toBe("alert_created");
   });

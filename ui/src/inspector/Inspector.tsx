@@ -117,7 +117,8 @@ function NodeForm({ nodeId, spec, inputs, flow }: { nodeId: string; spec: NodeKi
         const id = fieldDomId(nodeId, field.name);
         const help = field.help || HELP[field.type];
         const onChange = (value: JsonValue | undefined) => updateNodeInputs(nodeId, { [field.name]: value });
-        if (spec.kind === "condition" && field.name === "expression") {
+        // An expression field (a condition's test) is written with the condition builder.
+        if (field.type === "expression") {
           return (
             <div key={field.name} className={`field${problems.length ? " has-problem" : ""}`} data-testid={`field-${field.name}`}>
               <span className="field-label">
@@ -244,7 +245,7 @@ export function Inspector() {
             ) : (
               <p className="menu-note">{status === "error" ? "The node kinds could not be loaded." : status === "ready" ? `Unknown kind ${node.kind}.` : "Loading…"}</p>
             )}
-            {node.kind === "send_email" && nodeId !== TRIGGER_ID && <EmailPreviewPanel key={`preview-${nodeId}`} nodeId={nodeId} flow={flow} />}
+            {spec?.preview === "email" && <EmailPreviewPanel key={`preview-${nodeId}`} nodeId={nodeId} flow={flow} />}
           </>
         )}
       </div>
