@@ -78,7 +78,7 @@ describe("Run now", () => {
     fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
     const dialog = screen.getByRole("dialog", { name: "Run now" });
     fireEvent.click(within(dialog).getByRole("radio", { name: /Sample alert/ }));
-    const run = within(dialog).getByRole("button", { name: "Run (isolates for real)" });
+    const run = within(dialog).getByRole("button", { name: "Run (for real: Isolate machine)" });
     fireEvent.click(run);
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("run_flow", { request: { flowId: FLOW_ID, dryRun: false, trigger: { kind: "sample" } } }));
     expect(calls).toEqual(["save_flow", "run_flow"]);
