@@ -172,3 +172,85 @@ describe("Trigger kind", () => {
     expect(useEditorStore.getState().doc.trigger?.kind).toBe("alert_created");
   });
 });
+
+describe("Insert from the dynamic-content picker", () => {
+  it("inserts at the cursor, replaces a selection, and returns focus to the field after the insert", async () => {
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const input = screen.getByLabelText(/Machine id/, { selector: "input" }) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "id: , end" } });
+    input.setSelectionRange(4, 4);
+    fireEvent.select(input);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.machineId"));
+    const machineId = () => useEditorStore.getState().doc.steps.find((s) => s.id === "isolate_machine")?.inputs.machineId;
+    expect(machineId()).toBe("id: {{ steps.get_alert.machineId }}, end");
+    await waitFor(() => expect(input).toHaveFocus());
+    expect(input.selectionStart).toBe("id: {{ steps.get_alert.machineId }}".length);
+
+    // A selection is replaced by what is inserted.
+    input.setSelectionRange(0, 3);
+    fireEvent.select(input);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-trigger.alertId"));
+    expect(machineId()).toBe("{{ trigger.alertId }} {{ steps.get_alert.machineId }}, end");
+  });
+
+  it("replaces the untouched pre-filled default instead of gluing a second reference to it", async () => {
+    resetEditor();
+    const id = useEditorStore.getState().addNode("isolate_machine", { x: 0, y: 0 }) as string;
+    render(<Inspector />);
+    const input = screen.getByLabelText(/Machine id/, { selector: "input" });
+    expect(input).toHaveValue("{{ trigger.machineId }}");
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.machineId"));
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs.machineId).toBe("{{ steps.get_alert.machineId }}");
+    await waitFor(() => expect(input).toHaveFocus());
+  });
+
+  it("flags two references glued together in a one-value field, in the field and the problems list", () => {
+    useEditorStore.getState().updateNodeInputs("isolate_machine", { machineId: "{{ trigger.machineId }}{{ steps.get_alert.machineId }}" });
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const field = screen.getByTestId("field-machineId");
+    expect(field).toHaveClass("has-problem");
+    expect(field).toHaveTextContent("Machine id holds 2 values glued together (trigger.machineId, steps.get_alert.machineId) where one is expected: keep one.");
+    expect(screen.getByTestId("problems-list")).toHaveTextContent("“Isolate machine”: Machine id holds 2 values glued together");
+  });
+
+  it("is used with the keyboard: arrows move, Enter inserts, Escape closes, and the search starts empty", async () => {
+    useEditorStore.getState().updateNodeInputs("get_alert", { alertId: "" });
+    useEditorStore.getState().select(["get_alert"]);
+    render(<Inspector />);
+    const toggle = screen.getByRole("button", { name: "Dynamic content for Alert id" });
+    fireEvent.click(toggle);
+    const search = await screen.findByRole("combobox", { name: "Search outputs" });
+    await screen.findByTestId("output-trigger.alertId");
+    fireEvent.change(search, { target: { value: "severity" } });
+    fireEvent.keyDown(search, { key: "Escape" });
+    expect(screen.queryByTestId("dynamic-content-picker")).not.toBeInTheDocument();
+    expect(toggle).toHaveFocus();
+    fireEvent.click(toggle);
+    const again = await screen.findByRole("combobox", { name: "Search outputs" });
+    expect(again).toHaveValue("");
+    await screen.findByTestId("output-trigger.alertId");
+    fireEvent.keyDown(again, { key: "ArrowDown" });
+    expect(screen.getByTestId("output-steps.get_alert.severity")).toHaveAttribute("aria-selected", "true");
+    fireEvent.keyDown(again, { key: "Enter" });
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === "get_alert")?.inputs.alertId).toBe("{{ steps.get_alert.severity }}");
+  });
+});
+
+describe("Problems list", () => {
+  it("speaks the step's title in plain words: the Rust sentence when it has one, else title and message", () => {
+    useEditorStore.getState().setDiagnostics([
+      { nodeId: "send_email", field: "subject", code: "missing_required", message: "Subject is required", severity: "error", sentence: "“Email the SOC”: Subject is required." } as never,
+      { nodeId: "condition", field: "expression", code: "missing_required", message: "Condition is required", severity: "error" },
+    ]);
+    render(<Inspector />);
+    const list = screen.getByTestId("problems-list");
+    expect(list).toHaveTextContent("“Email the SOC”: Subject is required.");
+    expect(list).toHaveTextContent("“Severity is High”: Condition is required");
+    expect(list).not.toHaveTextContent("send_email");
+  });
+});
