@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, type DragEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from "react";
 import {
   Background,
   Controls,
@@ -162,10 +162,32 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
     if (problem) store.showNotice(problem);
   }, []);
 
+  // Below COMPACT_WIDTH the side panels fold away: the left one opens from a button, the
+  // inspector slides in when a node is selected (and closes with its button).
+  const [leftOpen, setLeftOpen] = useState(false);
+  const [rightOpen, setRightOpen] = useState(false);
+  const selectedOne = selectedNodeIds.size === 1 ? [...selectedNodeIds][0] : undefined;
+  useEffect(() => {
+    if (selectedOne) setRightOpen(true);
+  }, [selectedOne]);
+
   const hasTrigger = doc.trigger !== null;
   const isEmpty = nodes.length === 0;
+  const panels = compact ? ` compact${leftOpen ? " left-open" : ""}${rightOpen && inspector ? " right-open" : ""}` : "";
   return (
-    <div className={`workspace${inspector ? " with-inspector" : ""}`}>
+    <div className={`workspace${inspector ? " with-inspector" : ""}${panels}`} data-testid="workspace">
+      {compact && (
+        <div className="panel-toggles" role="group" aria-label="Side panels">
+          <button type="button" className="tool-button panel-toggle" aria-expanded={leftOpen} data-testid="toggle-left-panel" onClick={() => setLeftOpen((open) => !open)}>
+            {leftOpen ? "✕ Close" : "☰ Flows & steps"}
+          </button>
+          {inspector && (
+            <button type="button" className="tool-button panel-toggle" aria-expanded={rightOpen} data-testid="toggle-inspector" onClick={() => setRightOpen((open) => !open)}>
+              {rightOpen ? "Close panel ✕" : "Side panel ▸"}
+            </button>
+          )}
+        </div>
+      )}
       <div className="left-column">
         {sidebar}
         <Palette onAdd={addFromPalette} hasTrigger={hasTrigger} />
