@@ -3,8 +3,10 @@
 //!
 //! 1. From an empty canvas (a new blank flow, its trigger deleted) the analyst builds the seed flow
 //!    (new alert → get alert → severity is High? → Yes: isolate → email the SOC; No: email for
-//!    review) with palette clicks, mouse drags from handle to handle and the inspector (the
-//!    dynamic-content picker, the condition builder, typed `{{ trigger.machineId }}` references).
+//!    review) with palette clicks (each step goes after the selected one, connected), a mouse drag
+//!    from the condition's No handle and the inspector (the dynamic-content picker, which inserts
+//!    and gives the field its focus back, the condition builder, typed `{{ trigger.machineId }}`
+//!    references). Names are the registry's ("New alert", "Get alert", "Send email").
 //! 2. A condition with an empty operand shows a problem (node badge and problems list) until the
 //!    operand is picked.
 //! 3. Deleting a node (Delete) and Ctrl+Z brings it back with its connections and settings.
@@ -368,28 +370,50 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
     );
     phases.done("new blank flow, emptied");
 
-    // The seed flow's six nodes from the palette (a click adds one near the middle).
+    // The seed flow's nodes from the palette: the trigger (a new alert), then each click puts the
+    // step after the selected one (the one just added), connected, the condition's through Yes.
+    let trigger = add_from_palette(driver, "alert_created").await?;
+    let get_alert = add_from_palette(driver, "get_alert").await?;
+    let condition = add_from_palette(driver, "condition").await?;
+    let isolate = add_from_palette(driver, "isolate_machine").await?;
+    let email_soc = add_from_palette(driver, "send_email").await?;
+    for edge in [
+        format!("{trigger}->{get_alert}"),
+        format!("{get_alert}->{condition}"),
+        format!("{condition}:true->{isolate}"),
+        format!("{isolate}->{email_soc}"),
+    ] {
+        driver
+            .query(By::Css(format!("[data-testid=\"rf__edge-{edge}\"]")))
+            .wait(WAIT, Duration::from_millis(100))
+            .first()
+            .await
+            .with_context(|| format!("click-to-add did not connect {edge}"))?;
+    }
+    // With nothing selected (Escape) a click adds the review email on its own, near the middle.
+    press(driver, Key::Escape).await?;
+    let email_review = add_from_palette(driver, "send_email").await?;
     let flow = SeedFlow {
-        trigger: add_from_palette(driver, "trigger").await?,
-        get_alert: add_from_palette(driver, "get_alert").await?,
-        condition: add_from_palette(driver, "condition").await?,
-        isolate: add_from_palette(driver, "isolate_machine").await?,
-        email_soc: add_from_palette(driver, "send_email").await?,
-        email_review: add_from_palette(driver, "send_email").await?,
+        trigger,
+        get_alert,
+        condition,
+        isolate,
+        email_soc,
+        email_review,
     };
     ensure!(
         count(driver, ".react-flow__node").await? == 6,
         "the canvas should have exactly the six nodes added from the palette"
     );
-    // Tidy lays the unconnected nodes out in one column, so no node hides another's handles.
+    ensure!(
+        count(driver, ".react-flow__edge").await? == 4,
+        "click-to-add should have drawn four connections, the review email none"
+    );
+    // Tidy lays the flow out top to bottom, so no node hides another's handles.
     tidy_and_fit(driver).await?;
-    phases.done("six nodes from the palette");
+    phases.done("six nodes from the palette, four connected by click-to-add");
 
-    // Connect them by dragging from handle to handle; the condition's Yes and No outputs.
-    drag_connect(driver, (&flow.trigger, "handle-out"), &flow.get_alert).await?;
-    drag_connect(driver, (&flow.get_alert, "handle-out"), &flow.condition).await?;
-    drag_connect(driver, (&flow.condition, "handle-true"), &flow.isolate).await?;
-    drag_connect(driver, (&flow.isolate, "handle-out"), &flow.email_soc).await?;
+    // The condition's No output to the review email, by dragging from handle to handle.
     drag_connect(
         driver,
         (&flow.condition, "handle-false"),
@@ -403,16 +427,27 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
     tidy_and_fit(driver).await?;
     phases.done("five connections by dragging handles");
 
-    // The trigger: a new Defender alert (what the palette's Trigger is).
+    // The trigger: a new Defender alert (the palette's "New alert").
     select_node(driver, &flow.trigger).await?;
     let kind = displayed(driver, "[data-testid=trigger-kind]").await?;
     let kind_value = kind.prop("value").await?.unwrap_or_default();
     ensure!(
         kind_value == "alert_created",
-        "the palette's trigger starts on {kind_value:?}, expected a new alert (alert_created)"
+        "the palette's New alert starts on {kind_value:?}, expected a new alert (alert_created)"
+    );
+    let trigger_title = node(driver, &flow.trigger)
+        .await?
+        .find(By::Css("[data-testid=node-title]"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        trigger_title == "New alert",
+        "the trigger's card says {trigger_title:?}, expected the registry's title \"New alert\""
     );
 
-    // Get Alert: the alert id from the trigger, through the dynamic-content picker.
+    // Get alert: the alert id from the trigger, through the dynamic-content picker, which gives
+    // the field its focus back.
     select_node(driver, &flow.get_alert).await?;
     let alert_id_field = field(&flow.get_alert, "alertId");
     type_into(driver, &alert_id_field, "").await?;
@@ -424,8 +459,20 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         .unwrap_or_default();
     ensure!(
         alert_id == "{{ trigger.alertId }}",
-        "picking the trigger's alert id wrote {alert_id:?} into Get Alert's alert id"
+        "picking the trigger's alert id wrote {alert_id:?} into Get alert's alert id"
     );
+    let wanted = alert_id_field.trim_start_matches('#').to_owned();
+    eventually(
+        "the alert id field to have the focus again after Insert",
+        WAIT,
+        || async {
+            let focused = driver
+                .execute("return document.activeElement && document.activeElement.id", Vec::new())
+                .await?;
+            Ok((focused.json().as_str() == Some(wanted.as_str())).then_some(()))
+        },
+    )
+    .await?;
 
     // Condition: emptying the left operand is a problem (step 4), then severity == "High".
     select_node(driver, &flow.condition).await?;

@@ -1,5 +1,5 @@
 import { act, createEvent, fireEvent, render, screen, within } from "@testing-library/react";
-import { Canvas } from "./Canvas";
+import { Canvas, FIT_OPTIONS, READABLE_ZOOM } from "./Canvas";
 import { SHORTCUTS } from "./shortcuts";
 import { PALETTE_DRAG_TYPE, TRIGGER_TAKEN_REASON } from "../palette/Palette";
 import { resetEditor, useEditorStore } from "../state/editorStore";
@@ -256,5 +256,59 @@ describe("Canvas", () => {
     render(<Canvas />);
     expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).not.toBeNull();
     expect(screen.getByTestId("toolbar-fit")).toHaveAttribute("aria-label", "Zoom to fit");
+  });
+});
+
+describe("Canvas on a small window", () => {
+  const matchMedia = window.matchMedia;
+  beforeEach(() => {
+    resetEditor(seedDocument());
+    window.matchMedia = ((query: string) => ({
+      matches: query.includes("max-width"),
+      media: query,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    })) as unknown as typeof window.matchMedia;
+  });
+  afterEach(() => {
+    window.matchMedia = matchMedia;
+  });
+
+  it("folds the side panels away behind buttons, opens the inspector on a selection, and leaves the minimap out", () => {
+    render(<Canvas sidebar={<div>flows</div>} inspector={<aside data-testid="inspector">inspector</aside>} />);
+    const workspace = screen.getByTestId("workspace");
+    expect(workspace).toHaveClass("compact");
+    expect(workspace).not.toHaveClass("left-open");
+    expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).toBeNull();
+    fireEvent.click(screen.getByTestId("toggle-left-panel"));
+    expect(workspace).toHaveClass("left-open");
+    expect(workspace).not.toHaveClass("right-open");
+    act(() => store().select(["condition"]));
+    expect(workspace).toHaveClass("right-open");
+    fireEvent.click(screen.getByTestId("toggle-inspector"));
+    expect(workspace).not.toHaveClass("right-open");
+  });
+});
+
+describe("Tidy", () => {
+  it("lays a new flow out top to bottom, and switches to left to right on request", () => {
+    resetEditor({ ...seedDocument(), layout: {} });
+    render(<Canvas />);
+    expect(store().direction).toBe("TB");
+    fireEvent.click(screen.getByTestId("toolbar-tidy"));
+    const layout = store().doc.layout;
+    expect(layout.get_alert?.y).toBeGreaterThan(layout.trigger?.y ?? 0);
+    expect(layout.get_alert?.x).toBe(layout.trigger?.x);
+    // Each card's input faces up and its outputs down.
+    expect(within(screen.getByTestId("node-get_alert")).getByTestId("handle-in")).toHaveClass("react-flow__handle-top");
+    fireEvent.click(screen.getByTestId("toolbar-direction"));
+    expect(store().direction).toBe("LR");
+    expect(store().doc.layout.get_alert?.x).toBeGreaterThan(store().doc.layout.trigger?.x ?? 0);
+    expect(within(screen.getByTestId("node-get_alert")).getByTestId("handle-in")).toHaveClass("react-flow__handle-left");
+  });
+
+  it("fits no further out than the zoom at which card text stays readable", () => {
+    expect(FIT_OPTIONS.minZoom).toBe(READABLE_ZOOM);
+    expect(READABLE_ZOOM).toBeGreaterThanOrEqual(0.65);
   });
 });
