@@ -107,12 +107,13 @@ async fn select_node(driver: &WebDriver, id: &str) -> Result<()> {
 /// its id.
 async fn add_from_palette(driver: &WebDriver, kind: &str) -> Result<String> {
     let before = node_ids(driver, kind).await?;
-    driver
+    let entry = driver
         .find(By::Css(format!("[data-testid=palette-entry-{kind}]")))
         .await
-        .with_context(|| format!("the palette has no {kind} entry"))?
-        .click()
-        .await?;
+        .with_context(|| format!("the palette has no {kind} entry"))?;
+    // The palette scrolls: the entry may be below its fold.
+    entry.scroll_into_view().await?;
+    entry.click().await?;
     let id = eventually(
         &format!("a new {kind} node after clicking its palette entry"),
         WAIT,
@@ -425,7 +426,7 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         "the flow should have exactly five connections"
     );
     tidy_and_fit(driver).await?;
-    phases.done("five connections by dragging handles");
+    phases.done("the No branch connected by dragging its handle");
 
     // The trigger: a new Defender alert (the palette's "New alert").
     select_node(driver, &flow.trigger).await?;
@@ -1099,6 +1100,40 @@ async fn wait_for_mail(emulator: &str, subject: &str) -> Result<Value> {
     }
 }
 
+/// The README's layout pictures: the finished flow at 1280×800 and 900×560, light and dark
+/// (`canvas-{width}x{height}-{theme}.png`), the theme chosen in Settings like a user does.
+async fn layout_screenshots(driver: &WebDriver, flow: &SeedFlow) -> Result<()> {
+    for theme in ["light", "dark"] {
+        displayed(driver, "[data-testid=settings-open]")
+            .await?
+            .click()
+            .await?;
+        displayed(driver, &format!("[data-testid=theme-{theme}]"))
+            .await?
+            .click()
+            .await?;
+        displayed(driver, "[data-testid=settings-close]")
+            .await?
+            .click()
+            .await?;
+        for (width, height) in [(1280_u32, 800_u32), (900, 560)] {
+            driver
+                .set_window_rect(0, 0, width, height)
+                .await
+                .with_context(|| format!("cannot resize the window to {width}×{height}"))?;
+            press(driver, Key::Escape).await?;
+            tidy_and_fit(driver).await?;
+            if width >= 1100 {
+                select_node(driver, &flow.isolate).await?;
+            }
+            canvas_settled(driver).await?;
+            keep_screenshot(driver, &format!("canvas-{width}x{height}-{theme}")).await?;
+        }
+    }
+    driver.set_window_rect(0, 0, 1280, 800).await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_alert() -> Result<()> {
@@ -1120,6 +1155,11 @@ async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_ale
                 .await?;
             displayed(&driver, "[data-testid=settings-dialog]").await?;
             keep_screenshot(&driver, "settings").await?;
+            displayed(&driver, "[data-testid=settings-close]")
+                .await?
+                .click()
+                .await?;
+            layout_screenshots(&driver, &flow).await?;
         }
         Ok(())
     })
