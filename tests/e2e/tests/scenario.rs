@@ -468,7 +468,10 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         WAIT,
         || async {
             let focused = driver
-                .execute("return document.activeElement && document.activeElement.id", Vec::new())
+                .execute(
+                    "return document.activeElement && document.activeElement.id",
+                    Vec::new(),
+                )
                 .await?;
             Ok((focused.json().as_str() == Some(wanted.as_str())).then_some(()))
         },

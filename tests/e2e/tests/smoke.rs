@@ -32,7 +32,9 @@ async fn the_app_opens_on_its_canvas_with_the_registry_node_kinds() -> Result<()
             names.push(entry.text().await?);
         }
         ensure!(
-            PALETTE.iter().all(|name| names.iter().any(|shown| shown == name)),
+            PALETTE
+                .iter()
+                .all(|name| names.iter().any(|shown| shown == name)),
             "the palette lists {names:?}, expected at least {PALETTE:?}"
         );
 
