@@ -4,18 +4,17 @@ import type { AppEdge } from "../state/flowDocument";
 import { useEditorStore } from "../state/editorStore";
 
 /**
- * A connection with its port label and a "+" at its middle that opens the add-a-step menu to put a
+ * A connection with a "+" at its middle that opens the add-a-step menu to put a
  * step in between. The run view draws plain edges (it uses React Flow's default type).
  */
 export const AddableEdge = memo(function AddableEdge(props: EdgeProps<AppEdge>) {
-  const { id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, data, selected } = props;
+  const { id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data, selected } = props;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} {...(props.style ? { style: props.style } : {})} />
       <EdgeLabelRenderer>
         <div className={`edge-tools nodrag nopan${selected ? " selected" : ""}`} style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}>
-          {label && <span className={`edge-label${data?.port ? ` edge-label-${data.port}` : ""}`}>{label}</span>}
           <button
             type="button"
             className="edge-add"

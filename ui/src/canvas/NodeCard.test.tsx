@@ -96,4 +96,14 @@ describe("node card", () => {
     expect(store().doc.edges).toContainEqual({ from: "condition", to: "isolate_machine_2", port: "false" });
     expect([...store().selectedNodeIds]).toEqual(["isolate_machine_2"]);
   });
+
+  it("says an unconnected branch simply ends that path (no problem demanded), in the editor and the run view", () => {
+    resetEditor({ ...seedDocument(), edges: seedDocument().edges.filter((edge) => edge.port !== "false") });
+    render(<Canvas />);
+    const card = screen.getByTestId("node-condition");
+    expect(within(card).getByTestId("port-label-false")).toHaveTextContent("No · ends");
+    expect(within(card).getByTestId("port-label-false")).toHaveAttribute("title", expect.stringContaining("ends here"));
+    expect(within(card).getByTestId("port-label-true")).toHaveTextContent(/^Yes$/);
+    expect(card).not.toHaveClass("has-errors");
+  });
 });

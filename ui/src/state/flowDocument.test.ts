@@ -29,8 +29,8 @@ describe("document ↔ React Flow conversion", () => {
     const edges = documentToEdges(seedDocument(), { ...EMPTY_VIEW, kinds: REGISTRY });
     const yes = edges.find((edge) => edge.target === "isolate_machine");
     const no = edges.find((edge) => edge.source === "condition" && edge.target === "send_email");
-    expect(yes).toMatchObject({ sourceHandle: "true", label: "Yes", id: "condition:true->isolate_machine" });
-    expect(no).toMatchObject({ sourceHandle: "false", label: "No" });
+    expect(yes).toMatchObject({ sourceHandle: "true", ariaLabel: "Severity is High (Yes) to Isolate machine", id: "condition:true->isolate_machine" });
+    expect(no).toMatchObject({ sourceHandle: "false", ariaLabel: "Severity is High (No) to Email the SOC" });
     expect(edges.find((edge) => edge.source === "trigger")?.sourceHandle).toBeNull();
   });
 

@@ -51,6 +51,8 @@ export type FlowNodeData = {
   problems?: NodeProblem[];
   /** The run view's cards: no renaming, no connecting, the viewed run's status. */
   readOnly?: boolean;
+  /** Ports nothing is connected to: a run that takes one ends that path there. */
+  openPorts?: string[];
 };
 
 /** The trigger's node is of type "trigger" (it has no input); every step's is "step". */
@@ -125,12 +127,17 @@ export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
     position: doc.layout[id] ?? ORIGIN,
     selected: view.selectedNodeIds.has(id),
     ...(view.measured[id] ? { measured: view.measured[id] } : {}),
-    data: { kind: part.kind, title: part.title, inputs: part.inputs, ...(problems.has(id) ? { problems: problems.get(id) } : {}) },
+    data: { kind: part.kind, title: part.title, inputs: part.inputs, ...(problems.has(id) ? { problems: problems.get(id) } : {}), ...openPortsOf(id, part.kind) },
   });
+  const openPortsOf = (id: string, kind: string) => {
+    const ports = view.kinds?.find((spec) => spec.kind === kind)?.ports ?? [];
+    const open = ports.filter((port) => !doc.edges.some((edge) => edge.from === id && edge.port === port));
+    return open.length > 0 ? { openPorts: open } : {};
+  };
   return [...(doc.trigger ? [node(TRIGGER_ID, "trigger", doc.trigger)] : []), ...doc.steps.map((step) => node(step.id, "step", step))];
 }
 
-/** Document → React Flow edges. An edge from a port carries it as the source handle and its label. */
+/** Document → React Flow edges. An edge from a port carries it as the source handle. */
 export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW): AppEdge[] {
   return doc.edges.map((edge) => {
     const id = edgeId(edge);
@@ -143,7 +150,11 @@ export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
       type: "default",
       markerEnd: { type: MarkerType.ArrowClosed },
       selected: view.selectedEdgeIds.has(id),
-      ...(edge.port ? { label: portLabel(source, edge.port), data: { port: edge.port }, className: `edge-port-${edge.port}` } : {}),
+      // A port's edge is coloured by its port; the card labels the port ("Yes"), and the edge's
+      // accessible name says it too.
+      ...(edge.port
+        ? { ariaLabel: `${titleOfNode(doc, edge.from)} (${portLabel(source, edge.port)}) to ${titleOfNode(doc, edge.to)}`, data: { port: edge.port }, className: `edge-port-${edge.port}` }
+        : {}),
     };
   });
 }

@@ -66,8 +66,15 @@ export const NodeCard = memo(function NodeCard({ id, type, data, selected }: Nod
       ))}
       {outputs.map((output, index) =>
         output.label ? (
-          <span key={`label-${output.port}`} className={`port-label port-label-${output.port}`} style={placeOutput(index)} aria-hidden="true">
+          <span
+            key={`label-${output.port}`}
+            className={`port-label port-label-${output.port}${output.port && data.openPorts?.includes(output.port) ? " port-open" : ""}`}
+            style={placeOutput(index)}
+            title={output.port && data.openPorts?.includes(output.port) ? `Nothing is connected to ${output.label}: a run that goes this way ends here.` : undefined}
+            data-testid={`port-label-${output.port}`}
+          >
             {output.label}
+            {output.port && data.openPorts?.includes(output.port) && <span className="port-end"> · ends</span>}
           </span>
         ) : null,
       )}
