@@ -1107,14 +1107,22 @@ async fn wait_for_mail(emulator: &str, subject: &str) -> Result<Value> {
 /// (`canvas-{width}x{height}-{theme}.png`), the theme chosen in Settings like a user does.
 async fn layout_screenshots(driver: &WebDriver, flow: &SeedFlow) -> Result<()> {
     for theme in ["light", "dark"] {
+        driver.set_window_rect(0, 0, 1280, 800).await?;
         displayed(driver, "[data-testid=settings-open]")
             .await?
             .click()
             .await?;
-        displayed(driver, &format!("[data-testid=theme-{theme}]"))
-            .await?
-            .click()
-            .await?;
+        let choice = displayed(driver, &format!("[data-testid=theme-{theme}]")).await?;
+        // Appearance is the dialog's last section: below its fold.
+        choice.scroll_into_view().await?;
+        choice.click().await?;
+        eventually(&format!("the {theme} theme to apply"), WAIT, || async {
+            let applied = driver
+                .execute("return document.documentElement.dataset.theme", Vec::new())
+                .await?;
+            Ok((applied.json().as_str() == Some(theme)).then_some(()))
+        })
+        .await?;
         displayed(driver, "[data-testid=settings-close]")
             .await?
             .click()

@@ -168,7 +168,7 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
   const [rightOpen, setRightOpen] = useState(false);
   const selectedOne = selectedNodeIds.size === 1 ? [...selectedNodeIds][0] : undefined;
   useEffect(() => {
-    if (selectedOne) setRightOpen(true);
+    setRightOpen(selectedOne !== undefined);
   }, [selectedOne]);
 
   const hasTrigger = doc.trigger !== null;

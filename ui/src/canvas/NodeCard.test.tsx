@@ -28,7 +28,8 @@ function everyKind(triggerKind: string): FlowDocument {
 }
 
 describe("node card", () => {
-  it("draws every kind of the registry: its icon, its handles, its port labels, its summary", () => {
+  // One canvas per trigger kind: slower than most tests on a busy machine.
+  it("draws every kind of the registry: its icon, its handles, its port labels, its summary", { timeout: 30_000 }, () => {
     for (const trigger of REGISTRY.filter((spec) => spec.category === "trigger")) {
       resetEditor(everyKind(trigger.kind));
       const { unmount } = render(<Canvas />);

@@ -1,6 +1,7 @@
 //! The colour theme: light, dark or the system's, chosen in Settings and kept in the webview's
-//! local storage (a preference of this machine, not of a flow). The choice is written on <html>
-//! as `data-theme`, which styles.css reads; "system" leaves it off so the OS decides.
+//! local storage (a preference of this machine, not of a flow). The theme in force is written on
+//! <html> as `data-theme` ("light" or "dark"), which styles.css reads; "system" writes the OS's
+//! and follows it when it changes.
 import { create } from "zustand";
 
 export type ThemeChoice = "light" | "dark" | "system";
@@ -15,9 +16,23 @@ function stored(): ThemeChoice {
   }
 }
 
+const DARK_QUERY = "(prefers-color-scheme: dark)";
+
+function systemIsDark(): boolean {
+  return typeof window.matchMedia === "function" && window.matchMedia(DARK_QUERY).matches;
+}
+
+/** The theme in force for a choice: the OS's for "system". */
+export function resolvedTheme(theme: ThemeChoice): "light" | "dark" {
+  if (theme !== "system") return theme;
+  return systemIsDark() ? "dark" : "light";
+}
+
+let current: ThemeChoice = "system";
+
 function apply(theme: ThemeChoice): void {
-  if (theme === "system") delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
+  current = theme;
+  document.documentElement.dataset.theme = resolvedTheme(theme);
 }
 
 interface ThemeState {
@@ -39,7 +54,12 @@ export const useTheme = create<ThemeState>()((set) => ({
   },
 }));
 
-/** Applies the stored theme (called once at start, before the first paint). */
+/** Applies the stored theme (called once at start, before the first paint) and follows the OS's. */
 export function applyStoredTheme(): void {
   apply(stored());
+  if (typeof window.matchMedia === "function") {
+    window.matchMedia(DARK_QUERY).addEventListener?.("change", () => {
+      if (current === "system") apply("system");
+    });
+  }
 }
