@@ -1113,9 +1113,12 @@ async fn layout_screenshots(driver: &WebDriver, flow: &SeedFlow) -> Result<()> {
             .click()
             .await?;
         let choice = displayed(driver, &format!("[data-testid=theme-{theme}]")).await?;
-        // Appearance is the dialog's last section: below its fold.
+        // Appearance is the dialog's last section: below its fold. (A WebDriver click on the
+        // radio did not reach it under Xvfb; the element's own click does what a user's does.)
         choice.scroll_into_view().await?;
-        choice.click().await?;
+        driver
+            .execute("arguments[0].click()", vec![choice.to_json()?])
+            .await?;
         eventually(&format!("the {theme} theme to apply"), WAIT, || async {
             let applied = driver
                 .execute("return document.documentElement.dataset.theme", Vec::new())
