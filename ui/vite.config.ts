@@ -10,6 +10,8 @@ export default defineConfig({
     port: 1420,
     strictPort: true,
     host: "127.0.0.1",
+    // The UI's tests read the Rust registry's snapshot (src/test/registry.ts).
+    fs: { allow: [".", "../src-tauri/crates/model/tests/snapshots"] },
   },
   build: {
     target: "es2022",

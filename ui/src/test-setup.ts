@@ -21,3 +21,11 @@ class DOMMatrixReadOnlyStub {
 if (!("DOMMatrixReadOnly" in globalThis)) {
   Object.defineProperty(globalThis, "DOMMatrixReadOnly", { value: DOMMatrixReadOnlyStub, writable: true, configurable: true });
 }
+
+// Every test starts with the real node kind registry loaded (test/registry.ts); a test that needs
+// the kinds unloaded or different sets them itself. Imported when the test runs, after the test
+// file's own `vi.mock` of the Tauri API (a static import here would load the real one first).
+beforeEach(async () => {
+  const [{ useKindsStore }, { REGISTRY }] = await Promise.all([import("./state/kindsStore"), import("./test/registry")]);
+  useKindsStore.getState().setKinds(REGISTRY);
+});

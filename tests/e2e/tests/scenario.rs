@@ -3,8 +3,10 @@
 //!
 //! 1. From an empty canvas (a new blank flow, its trigger deleted) the analyst builds the seed flow
 //!    (new alert → get alert → severity is High? → Yes: isolate → email the SOC; No: email for
-//!    review) with palette clicks, mouse drags from handle to handle and the inspector (the
-//!    dynamic-content picker, the condition builder, typed `{{ trigger.machineId }}` references).
+//!    review) with palette clicks (each step goes after the selected one, connected), a mouse drag
+//!    from the condition's No handle and the inspector (the dynamic-content picker, which inserts
+//!    and gives the field its focus back, the condition builder, typed `{{ trigger.machineId }}`
+//!    references). Names are the registry's ("New alert", "Get alert", "Send email").
 //! 2. A condition with an empty operand shows a problem (node badge and problems list) until the
 //!    operand is picked.
 //! 3. Deleting a node (Delete) and Ctrl+Z brings it back with its connections and settings.
@@ -105,12 +107,13 @@ async fn select_node(driver: &WebDriver, id: &str) -> Result<()> {
 /// its id.
 async fn add_from_palette(driver: &WebDriver, kind: &str) -> Result<String> {
     let before = node_ids(driver, kind).await?;
-    driver
+    let entry = driver
         .find(By::Css(format!("[data-testid=palette-entry-{kind}]")))
         .await
-        .with_context(|| format!("the palette has no {kind} entry"))?
-        .click()
-        .await?;
+        .with_context(|| format!("the palette has no {kind} entry"))?;
+    // The palette scrolls: the entry may be below its fold.
+    entry.scroll_into_view().await?;
+    entry.click().await?;
     let id = eventually(
         &format!("a new {kind} node after clicking its palette entry"),
         WAIT,
@@ -367,28 +370,50 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
     );
     phases.done("new blank flow, emptied");
 
-    // The seed flow's six nodes from the palette (a click adds one near the middle).
+    // The seed flow's nodes from the palette: the trigger (a new alert), then each click puts the
+    // step after the selected one (the one just added), connected, the condition's through Yes.
+    let trigger = add_from_palette(driver, "alert_created").await?;
+    let get_alert = add_from_palette(driver, "get_alert").await?;
+    let condition = add_from_palette(driver, "condition").await?;
+    let isolate = add_from_palette(driver, "isolate_machine").await?;
+    let email_soc = add_from_palette(driver, "send_email").await?;
+    for edge in [
+        format!("{trigger}->{get_alert}"),
+        format!("{get_alert}->{condition}"),
+        format!("{condition}:true->{isolate}"),
+        format!("{isolate}->{email_soc}"),
+    ] {
+        driver
+            .query(By::Css(format!("[data-testid=\"rf__edge-{edge}\"]")))
+            .wait(WAIT, Duration::from_millis(100))
+            .first()
+            .await
+            .with_context(|| format!("click-to-add did not connect {edge}"))?;
+    }
+    // With nothing selected (Escape) a click adds the review email on its own, near the middle.
+    press(driver, Key::Escape).await?;
+    let email_review = add_from_palette(driver, "send_email").await?;
     let flow = SeedFlow {
-        trigger: add_from_palette(driver, "trigger").await?,
-        get_alert: add_from_palette(driver, "get_alert").await?,
-        condition: add_from_palette(driver, "condition").await?,
-        isolate: add_from_palette(driver, "isolate_machine").await?,
-        email_soc: add_from_palette(driver, "send_email").await?,
-        email_review: add_from_palette(driver, "send_email").await?,
+        trigger,
+        get_alert,
+        condition,
+        isolate,
+        email_soc,
+        email_review,
     };
     ensure!(
         count(driver, ".react-flow__node").await? == 6,
         "the canvas should have exactly the six nodes added from the palette"
     );
-    // Tidy lays the unconnected nodes out in one column, so no node hides another's handles.
+    ensure!(
+        count(driver, ".react-flow__edge").await? == 4,
+        "click-to-add should have drawn four connections, the review email none"
+    );
+    // Tidy lays the flow out top to bottom, so no node hides another's handles.
     tidy_and_fit(driver).await?;
-    phases.done("six nodes from the palette");
+    phases.done("six nodes from the palette, four connected by click-to-add");
 
-    // Connect them by dragging from handle to handle; the condition's Yes and No outputs.
-    drag_connect(driver, (&flow.trigger, "handle-out"), &flow.get_alert).await?;
-    drag_connect(driver, (&flow.get_alert, "handle-out"), &flow.condition).await?;
-    drag_connect(driver, (&flow.condition, "handle-true"), &flow.isolate).await?;
-    drag_connect(driver, (&flow.isolate, "handle-out"), &flow.email_soc).await?;
+    // The condition's No output to the review email, by dragging from handle to handle.
     drag_connect(
         driver,
         (&flow.condition, "handle-false"),
@@ -400,18 +425,29 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         "the flow should have exactly five connections"
     );
     tidy_and_fit(driver).await?;
-    phases.done("five connections by dragging handles");
+    phases.done("the No branch connected by dragging its handle");
 
-    // The trigger: a new Defender alert (what the palette's Trigger is).
+    // The trigger: a new Defender alert (the palette's "New alert").
     select_node(driver, &flow.trigger).await?;
     let kind = displayed(driver, "[data-testid=trigger-kind]").await?;
     let kind_value = kind.prop("value").await?.unwrap_or_default();
     ensure!(
         kind_value == "alert_created",
-        "the palette's trigger starts on {kind_value:?}, expected a new alert (alert_created)"
+        "the palette's New alert starts on {kind_value:?}, expected a new alert (alert_created)"
+    );
+    let trigger_title = node(driver, &flow.trigger)
+        .await?
+        .find(By::Css("[data-testid=node-title]"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        trigger_title == "New alert",
+        "the trigger's card says {trigger_title:?}, expected the registry's title \"New alert\""
     );
 
-    // Get Alert: the alert id from the trigger, through the dynamic-content picker.
+    // Get alert: the alert id from the trigger, through the dynamic-content picker, which gives
+    // the field its focus back.
     select_node(driver, &flow.get_alert).await?;
     let alert_id_field = field(&flow.get_alert, "alertId");
     type_into(driver, &alert_id_field, "").await?;
@@ -423,8 +459,23 @@ async fn build_seed_flow(driver: &WebDriver, phases: &mut Phases) -> Result<Seed
         .unwrap_or_default();
     ensure!(
         alert_id == "{{ trigger.alertId }}",
-        "picking the trigger's alert id wrote {alert_id:?} into Get Alert's alert id"
+        "picking the trigger's alert id wrote {alert_id:?} into Get alert's alert id"
     );
+    let wanted = alert_id_field.trim_start_matches('#').to_owned();
+    eventually(
+        "the alert id field to have the focus again after Insert",
+        WAIT,
+        || async {
+            let focused = driver
+                .execute(
+                    "return document.activeElement && document.activeElement.id",
+                    Vec::new(),
+                )
+                .await?;
+            Ok((focused.json().as_str() == Some(wanted.as_str())).then_some(()))
+        },
+    )
+    .await?;
 
     // Condition: emptying the left operand is a problem (step 4), then severity == "High".
     select_node(driver, &flow.condition).await?;
@@ -1046,6 +1097,54 @@ async fn wait_for_mail(emulator: &str, subject: &str) -> Result<Value> {
     }
 }
 
+/// The README's layout pictures: the finished flow at 1280×800 and 900×560, light and dark
+/// (`canvas-{width}x{height}-{theme}.png`), the theme chosen in Settings like a user does.
+async fn layout_screenshots(driver: &WebDriver, flow: &SeedFlow) -> Result<()> {
+    for theme in ["light", "dark"] {
+        driver.set_window_rect(0, 0, 1280, 800).await?;
+        displayed(driver, "[data-testid=settings-open]")
+            .await?
+            .click()
+            .await?;
+        let choice = displayed(driver, &format!("[data-testid=theme-{theme}]")).await?;
+        // Appearance is the dialog's last section: below its fold. (A WebDriver click on the
+        // radio did not reach it under Xvfb; the element's own click does what a user's does.)
+        choice.scroll_into_view().await?;
+        driver
+            .execute("arguments[0].click()", vec![choice.to_json()?])
+            .await?;
+        eventually(&format!("the {theme} theme to apply"), WAIT, || async {
+            let applied = driver
+                .execute("return document.documentElement.dataset.theme", Vec::new())
+                .await?;
+            Ok((applied.json().as_str() == Some(theme)).then_some(()))
+        })
+        .await?;
+        displayed(driver, "[data-testid=settings-close]")
+            .await?
+            .click()
+            .await?;
+        for (width, height) in [(1280_u32, 800_u32), (900, 560)] {
+            driver
+                .set_window_rect(0, 0, width, height)
+                .await
+                .with_context(|| format!("cannot resize the window to {width}×{height}"))?;
+            press(driver, Key::Escape).await?;
+            tidy_and_fit(driver).await?;
+            if width >= 1100 {
+                // The side panel with the isolate step, when the click selects it in time.
+                if let Err(error) = select_node(driver, &flow.isolate).await {
+                    eprintln!("layout screenshot without a selection: {error:#}");
+                }
+            }
+            canvas_settled(driver).await?;
+            keep_screenshot(driver, &format!("canvas-{width}x{height}-{theme}")).await?;
+        }
+    }
+    driver.set_window_rect(0, 0, 1280, 800).await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
 async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_alert() -> Result<()> {
@@ -1067,6 +1166,11 @@ async fn the_analyst_builds_the_seed_flow_and_runs_it_on_a_high_and_a_medium_ale
                 .await?;
             displayed(&driver, "[data-testid=settings-dialog]").await?;
             keep_screenshot(&driver, "settings").await?;
+            displayed(&driver, "[data-testid=settings-close]")
+                .await?
+                .click()
+                .await?;
+            layout_screenshots(&driver, &flow).await?;
         }
         Ok(())
     })

@@ -1,5 +1,5 @@
 import { act, createEvent, fireEvent, render, screen, within } from "@testing-library/react";
-import { Canvas } from "./Canvas";
+import { Canvas, FIT_OPTIONS, READABLE_ZOOM } from "./Canvas";
 import { SHORTCUTS } from "./shortcuts";
 import { PALETTE_DRAG_TYPE, TRIGGER_TAKEN_REASON } from "../palette/Palette";
 import { resetEditor, useEditorStore } from "../state/editorStore";
@@ -15,26 +15,27 @@ describe("Canvas", () => {
     render(<Canvas />);
     fireEvent.click(screen.getByTestId("palette-entry-get_alert"));
     const card = screen.getByTestId("node-get_alert");
-    expect(within(card).getByTestId("node-title")).toHaveTextContent("Get Alert");
+    expect(within(card).getByTestId("node-title")).toHaveTextContent("Get alert");
     expect(card).toHaveClass("selected");
     expect(store().doc.steps.map((step) => step.id)).toEqual(["get_alert"]);
   });
 
-  it("disables the Trigger entry, saying why, once the flow has a trigger", () => {
+  it("disables the trigger kinds, saying why, once the flow has a trigger", () => {
     render(<Canvas />);
-    const entry = screen.getByTestId("palette-entry-trigger");
+    const entry = screen.getByTestId("palette-entry-alert_created");
     expect(entry).not.toHaveAttribute("aria-disabled");
     fireEvent.click(entry);
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
     expect(entry).toHaveAttribute("aria-disabled", "true");
     expect(entry).toHaveAttribute("title", TRIGGER_TAKEN_REASON);
     expect(entry).toHaveAttribute("aria-description", TRIGGER_TAKEN_REASON);
     expect(entry).toHaveAttribute("draggable", "false");
     fireEvent.click(entry);
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
+    expect(screen.getByTestId("palette-entry-schedule")).toHaveAttribute("aria-disabled", "true");
     // Deleting the trigger makes the entry available again.
     press("Delete");
-    expect(screen.queryByTestId("node-trigger")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("node-alert_created")).not.toBeInTheDocument();
     expect(entry).not.toHaveAttribute("aria-disabled");
   });
 
@@ -51,9 +52,10 @@ describe("Canvas", () => {
     expect(screen.getByTestId("node-send_email")).toBeInTheDocument();
     // The drop point (300, 200) through the default viewport (offset 40, zoom 1), centred on the card.
     expect(store().doc.layout.send_email).toEqual({ x: 300 - 40 - 100, y: 200 - 40 - 32 });
-    drop("trigger");
-    drop("trigger");
-    expect(screen.getAllByTestId("node-trigger")).toHaveLength(1);
+    drop("alert_created");
+    drop("manual");
+    expect(screen.getAllByTestId("node-alert_created")).toHaveLength(1);
+    expect(screen.queryByTestId("node-manual")).not.toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("already has a trigger");
   });
 
@@ -93,7 +95,7 @@ describe("Canvas", () => {
     resetEditor(seedDocument());
     render(<Canvas />);
     press("a", { ctrlKey: true });
-    for (const kind of ["trigger", "get_alert", "condition", "isolate_machine", "send_email"]) {
+    for (const kind of ["alert_created", "get_alert", "condition", "isolate_machine", "send_email"]) {
       expect(screen.getByTestId(`node-${kind}`)).toHaveClass("selected");
     }
     press("Escape");
@@ -140,7 +142,7 @@ describe("Canvas", () => {
     expect(within(condition).getByTestId("handle-false")).toHaveAttribute("data-handleid", "false");
     expect(condition).toHaveTextContent("Yes");
     expect(condition).toHaveTextContent("No");
-    expect(within(screen.getByTestId("node-trigger")).queryByTestId("handle-in")).not.toBeInTheDocument();
+    expect(within(screen.getByTestId("node-alert_created")).queryByTestId("handle-in")).not.toBeInTheDocument();
   });
 
   it("renames a node inline by double-clicking its title; Escape cancels", () => {
@@ -254,5 +256,59 @@ describe("Canvas", () => {
     render(<Canvas />);
     expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).not.toBeNull();
     expect(screen.getByTestId("toolbar-fit")).toHaveAttribute("aria-label", "Zoom to fit");
+  });
+});
+
+describe("Canvas on a small window", () => {
+  const matchMedia = window.matchMedia;
+  beforeEach(() => {
+    resetEditor(seedDocument());
+    window.matchMedia = ((query: string) => ({
+      matches: query.includes("max-width"),
+      media: query,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    })) as unknown as typeof window.matchMedia;
+  });
+  afterEach(() => {
+    window.matchMedia = matchMedia;
+  });
+
+  it("folds the side panels away behind buttons, opens the inspector on a selection, and leaves the minimap out", () => {
+    render(<Canvas sidebar={<div>flows</div>} inspector={<aside data-testid="inspector">inspector</aside>} />);
+    const workspace = screen.getByTestId("workspace");
+    expect(workspace).toHaveClass("compact");
+    expect(workspace).not.toHaveClass("left-open");
+    expect(screen.getByTestId("canvas").querySelector(".react-flow__minimap")).toBeNull();
+    fireEvent.click(screen.getByTestId("toggle-left-panel"));
+    expect(workspace).toHaveClass("left-open");
+    expect(workspace).not.toHaveClass("right-open");
+    act(() => store().select(["condition"]));
+    expect(workspace).toHaveClass("right-open");
+    fireEvent.click(screen.getByTestId("toggle-inspector"));
+    expect(workspace).not.toHaveClass("right-open");
+  });
+});
+
+describe("Tidy", () => {
+  it("lays a new flow out top to bottom, and switches to left to right on request", () => {
+    resetEditor({ ...seedDocument(), layout: {} });
+    render(<Canvas />);
+    expect(store().direction).toBe("TB");
+    fireEvent.click(screen.getByTestId("toolbar-tidy"));
+    const layout = store().doc.layout;
+    expect(layout.get_alert?.y).toBeGreaterThan(layout.trigger?.y ?? 0);
+    expect(layout.get_alert?.x).toBe(layout.trigger?.x);
+    // Each card's input faces up and its outputs down.
+    expect(within(screen.getByTestId("node-get_alert")).getByTestId("handle-in")).toHaveClass("react-flow__handle-top");
+    fireEvent.click(screen.getByTestId("toolbar-direction"));
+    expect(store().direction).toBe("LR");
+    expect(store().doc.layout.get_alert?.x).toBeGreaterThan(store().doc.layout.trigger?.x ?? 0);
+    expect(within(screen.getByTestId("node-get_alert")).getByTestId("handle-in")).toHaveClass("react-flow__handle-left");
+  });
+
+  it("fits no further out than the zoom at which card text stays readable", () => {
+    expect(FIT_OPTIONS.minZoom).toBe(READABLE_ZOOM);
+    expect(READABLE_ZOOM).toBeGreaterThanOrEqual(0.65);
   });
 });

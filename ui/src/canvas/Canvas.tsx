@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, type DragEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from "react";
 import {
   Background,
   Controls,
@@ -12,8 +12,11 @@ import {
   type FinalConnectionState,
   type OnConnectEnd,
 } from "@xyflow/react";
-import { findNodeKind, isNodeKind, type NodeKindId } from "./nodeKinds";
 import { nodeTypes } from "./nodeTypes";
+import { edgeTypes } from "./AddableEdge";
+import { NodeMenu } from "./NodeMenu";
+import { CardDirection } from "./nodes/cardDirection";
+import { useCompactWindow } from "./useCompactWindow";
 import { CanvasNotice } from "./CanvasNotice";
 import { CanvasToolbar } from "./CanvasToolbar";
 import { ShortcutOverlay } from "./ShortcutOverlay";
@@ -23,15 +26,22 @@ import { Palette, PALETTE_DRAG_TYPE } from "../palette/Palette";
 import { useEditorStore } from "../state/editorStore";
 import { connectionProblem, type ProposedConnection } from "../state/connectionRules";
 import { documentToEdges, documentToNodes, type AppEdge, type AppNode } from "../state/flowDocument";
-import { DEFAULT_NODE_SIZE } from "../state/layout";
+import { DEFAULT_NODE_SIZE, type LayoutDirection } from "../state/layout";
+import { findKindSpec, useKindsStore } from "../state/kindsStore";
+import { isTriggerSpec } from "../state/kindSpecs";
+import { useTheme } from "../state/theme";
 
 /** Minimap nodes take their kind's category colour (styles.css). */
 function minimapNodeClass(node: AppNode): string {
-  const kind = node.type === "step" ? node.data.kind : node.type;
-  return `minimap-node category-${findNodeKind(kind)?.category ?? "unknown"}`;
+  return `minimap-node category-${findKindSpec(node.data.kind)?.category ?? "unknown"}`;
 }
 
-const FIT_OPTIONS = { padding: 0.2, duration: 200, maxZoom: 1.25 };
+/**
+ * Zoom to fit, but never below the zoom at which a card's text stays readable (0.7 of its size:
+ * 12 px type reads at about 8.5 px); a flow bigger than the view then scrolls instead.
+ */
+export const READABLE_ZOOM = 0.7;
+export const FIT_OPTIONS = { padding: 0.15, duration: 200, maxZoom: 1.25, minZoom: READABLE_ZOOM };
 
 /** The connection React Flow was dragging when the pointer let go, turned source → target. */
 function finalConnection(state: FinalConnectionState): ProposedConnection | null {
@@ -60,20 +70,28 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
   const addNode = useEditorStore((state) => state.addNode);
   const connect = useEditorStore((state) => state.connect);
   const tidyStore = useEditorStore((state) => state.tidy);
+  const addAfter = useEditorStore((state) => state.addAfter);
+  const direction = useEditorStore((state) => state.direction);
+  const kinds = useKindsStore((state) => state.kinds);
+  const compact = useCompactWindow();
+  const colorMode = useTheme((state) => state.theme);
   const { screenToFlowPosition, fitView } = useReactFlow<AppNode, AppEdge>();
   const canvasElement = useRef<HTMLElement>(null);
 
-  const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured, diagnostics }), [selectedNodeIds, selectedEdgeIds, measured, diagnostics]);
+  const view = useMemo(() => ({ selectedNodeIds, selectedEdgeIds, measured, diagnostics, kinds }), [selectedNodeIds, selectedEdgeIds, measured, diagnostics, kinds]);
   const nodes = useStableNodes(useMemo(() => documentToNodes(doc, view), [doc, view]));
-  const edges = useMemo(() => documentToEdges(doc, view), [doc, view]);
+  const edges = useMemo(() => documentToEdges(doc, view).map((edge) => ({ ...edge, type: "addable" })), [doc, view]);
 
   const fit = useCallback(() => void fitView(FIT_OPTIONS), [fitView]);
-  const tidy = useCallback(() => {
-    tidyStore();
-    // Wait a frame so React Flow has the new positions before it fits them.
-    window.requestAnimationFrame(() => void fitView(FIT_OPTIONS));
-  }, [tidyStore, fitView]);
-  useEditorShortcuts({ fit, tidy });
+  const tidy = useCallback(
+    (towards?: LayoutDirection) => {
+      tidyStore(towards);
+      // Wait a frame so React Flow has the new positions before it fits them.
+      window.requestAnimationFrame(() => void fitView(FIT_OPTIONS));
+    },
+    [tidyStore, fitView],
+  );
+  useEditorShortcuts({ fit, tidy: () => tidy() });
 
   // A newly opened flow is shown whole (after React Flow has measured its nodes).
   const loadCount = useEditorStore((state) => state.loadCount);
@@ -83,9 +101,9 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
     return () => window.clearTimeout(timer);
   }, [loadCount, fitView]);
 
-  /** Click or Enter on a palette entry: the new node goes near the middle of what is visible. */
+  /** A node near the middle of what is visible. */
   const addAtCentre = useCallback(
-    (kind: NodeKindId) => {
+    (kind: string) => {
       const rect = canvasElement.current?.getBoundingClientRect();
       const centre = rect
         ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
@@ -93,6 +111,20 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
       addNode(kind, { x: Math.round(centre.x - DEFAULT_NODE_SIZE.width / 2), y: Math.round(centre.y - DEFAULT_NODE_SIZE.height / 2) });
     },
     [addNode, screenToFlowPosition],
+  );
+
+  /**
+   * Click or Enter on a palette entry: with one step (or the trigger) selected, the new step goes
+   * after it, connected; otherwise near the middle of what is visible.
+   */
+  const addFromPalette = useCallback(
+    (kind: string) => {
+      const { selectedNodeIds: selection } = useEditorStore.getState();
+      const [only] = selection.size === 1 ? [...selection] : [];
+      if (only && !isTriggerSpec(findKindSpec(kind))) addAfter(kind, only, null);
+      else addAtCentre(kind);
+    },
+    [addAfter, addAtCentre],
   );
 
   const onDragOver = useCallback((event: DragEvent) => {
@@ -104,7 +136,7 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
   const onDrop = useCallback(
     (event: DragEvent) => {
       const kind = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
-      if (!isNodeKind(kind)) return;
+      if (!findKindSpec(kind)) return;
       event.preventDefault();
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       if (!Number.isFinite(at.x) || !Number.isFinite(at.y)) {
@@ -130,19 +162,43 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
     if (problem) store.showNotice(problem);
   }, []);
 
+  // Below COMPACT_WIDTH the side panels fold away: the left one opens from a button, the
+  // inspector slides in when a node is selected (and closes with its button).
+  const [leftOpen, setLeftOpen] = useState(false);
+  const [rightOpen, setRightOpen] = useState(false);
+  const selectedOne = selectedNodeIds.size === 1 ? [...selectedNodeIds][0] : undefined;
+  useEffect(() => {
+    setRightOpen(selectedOne !== undefined);
+  }, [selectedOne]);
+
   const hasTrigger = doc.trigger !== null;
   const isEmpty = nodes.length === 0;
+  const panels = compact ? ` compact${leftOpen ? " left-open" : ""}${rightOpen && inspector ? " right-open" : ""}` : "";
   return (
-    <div className={`workspace${inspector ? " with-inspector" : ""}`}>
+    <div className={`workspace${inspector ? " with-inspector" : ""}${panels}`} data-testid="workspace">
+      {compact && (
+        <div className="panel-toggles" role="group" aria-label="Side panels">
+          <button type="button" className="tool-button panel-toggle" aria-expanded={leftOpen} data-testid="toggle-left-panel" onClick={() => setLeftOpen((open) => !open)}>
+            {leftOpen ? "✕ Close" : "☰ Flows & steps"}
+          </button>
+          {inspector && (
+            <button type="button" className="tool-button panel-toggle" aria-expanded={rightOpen} data-testid="toggle-inspector" onClick={() => setRightOpen((open) => !open)}>
+              {rightOpen ? "Close panel ✕" : "Side panel ▸"}
+            </button>
+          )}
+        </div>
+      )}
       <div className="left-column">
         {sidebar}
-        <Palette onAdd={addAtCentre} hasTrigger={hasTrigger} />
+        <Palette onAdd={addFromPalette} hasTrigger={hasTrigger} />
       </div>
+      <CardDirection.Provider value={direction}>
       <main ref={canvasElement} className="canvas" data-testid="canvas" aria-label="Flow canvas" onDragOver={onDragOver} onDrop={onDrop}>
         <ReactFlow<AppNode, AppEdge>
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
           onNodesChange={applyNodeChanges}
           onEdgesChange={applyEdgeChanges}
           onConnect={onConnect}
@@ -151,7 +207,7 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
           deleteKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-          colorMode="system"
+          colorMode={colorMode}
           defaultViewport={{ x: 40, y: 40, zoom: 1 }}
           minZoom={0.2}
           maxZoom={2}
@@ -164,7 +220,8 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
             <CanvasToolbar onTidy={tidy} onFit={fit} />
           </Panel>
           <Controls showInteractive={false} aria-label="Zoom controls" />
-          <MiniMap pannable zoomable ariaLabel="Minimap" className="minimap" nodeClassName={minimapNodeClass} />
+          {/* On a small window the minimap would cover the flow: it is left out there. */}
+          {!compact && <MiniMap pannable zoomable ariaLabel="Minimap" className="minimap" nodeClassName={minimapNodeClass} style={{ width: 160, height: 110 }} />}
         </ReactFlow>
         {isEmpty && (
           <div className="canvas-empty" role="note">
@@ -173,6 +230,8 @@ function CanvasInner({ sidebar, inspector }: CanvasProps) {
         )}
         <CanvasNotice />
       </main>
+      </CardDirection.Provider>
+      <NodeMenu />
       {inspector}
       <ShortcutOverlay />
     </div>

@@ -1,8 +1,10 @@
 import { useEditorStore } from "../state/editorStore";
+import type { LayoutDirection } from "../state/layout";
 import { displayKeys } from "./shortcuts";
 
 interface CanvasToolbarProps {
-  onTidy: () => void;
+  /** Tidies the layout, in the given direction or the flow's current one. */
+  onTidy: (direction?: LayoutDirection) => void;
   onFit: () => void;
 }
 
@@ -18,6 +20,8 @@ export function CanvasToolbar({ onTidy, onFit }: CanvasToolbarProps) {
   const redo = useEditorStore((state) => state.redo);
   const deleteSelection = useEditorStore((state) => state.deleteSelection);
   const setShortcutsOpen = useEditorStore((state) => state.setShortcutsOpen);
+  const direction = useEditorStore((state) => state.direction);
+  const other: LayoutDirection = direction === "TB" ? "LR" : "TB";
 
   const button = (testId: string, label: string, keys: string, text: string, onClick: () => void, disabled = false) => (
     <button type="button" className="tool-button" data-testid={testId} aria-label={label} title={`${label} (${displayKeys(keys)})`} disabled={disabled} onClick={onClick}>
@@ -32,7 +36,18 @@ export function CanvasToolbar({ onTidy, onFit }: CanvasToolbarProps) {
       <span className="toolbar-divider" aria-hidden="true" />
       {button("toolbar-delete", "Delete the selection", "Delete", "Delete", deleteSelection, !hasSelection)}
       {button("toolbar-connect", "Connect the first selected node to the second", "C", "Connect", () => void connectSelected(), !twoSelected)}
-      {button("toolbar-tidy", "Tidy the layout", "L", "Tidy", onTidy, isEmpty)}
+      {button("toolbar-tidy", `Tidy the layout (${direction === "TB" ? "top to bottom" : "left to right"})`, "L", direction === "TB" ? "Tidy ↓" : "Tidy →", () => onTidy(), isEmpty)}
+      <button
+        type="button"
+        className="tool-button"
+        data-testid="toolbar-direction"
+        aria-label={`Lay the flow out ${other === "TB" ? "top to bottom" : "left to right"}`}
+        title={`Lay the flow out ${other === "TB" ? "top to bottom" : "left to right"}`}
+        disabled={isEmpty}
+        onClick={() => onTidy(other)}
+      >
+        {other === "TB" ? "↓" : "→"}
+      </button>
       {button("toolbar-fit", "Zoom to fit", "F", "Fit", onFit)}
       <span className="toolbar-divider" aria-hidden="true" />
       {button("toolbar-shortcuts", "Keyboard shortcuts", "?", "?", () => setShortcutsOpen(true))}

@@ -1,12 +1,9 @@
 // The canvas's node renderers, defined once at module scope so React Flow never re-creates them.
-// The keys are the `type` discriminants of `AppNode` (state/flowDocument.ts).
+// Every kind is drawn by the one NodeCard, from its spec; the editor and the run view share this.
 import type { NodeTypes } from "@xyflow/react";
-import { ConditionNode } from "./nodes/ConditionNode";
-import { StepNode } from "./nodes/StepNode";
-import { TriggerNode } from "./nodes/TriggerNode";
+import { NodeCard } from "./nodes/NodeCard";
 
 export const nodeTypes = {
-  trigger: TriggerNode,
-  step: StepNode,
-  condition: ConditionNode,
+  trigger: NodeCard,
+  step: NodeCard,
 } satisfies NodeTypes;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { errorText, ipc, type AvailableOutput, type Flow } from "../ipc/client";
 
 interface DynamicContentPickerProps {
@@ -26,10 +26,16 @@ export function DynamicContentPicker({ flow, nodeId, fieldLabel, onPick, initial
   const [outputs, setOutputs] = useState<AvailableOutput[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
+  const [active, setActive] = useState(0);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const uid = useId();
 
   useEffect(() => {
     if (!open) return;
     let cancelled = false;
+    // Each opening starts a fresh search.
+    setQuery("");
+    setActive(0);
     setOutputs(null);
     ipc
       .availableOutputs(flow(), nodeId)
@@ -54,10 +60,37 @@ export function DynamicContentPicker({ flow, nodeId, fieldLabel, onPick, initial
     }
     return [...byNode.entries()];
   }, [outputs, query]);
+  const items = useMemo(() => groups.flatMap(([, group]) => group.items), [groups]);
+
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  const choose = (output: AvailableOutput | undefined) => {
+    if (!output) return;
+    setOpen(false);
+    onPick(output);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (items.length === 0) return;
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      setActive((index) => (index + step + items.length) % items.length);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      choose(items[active]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+    }
+  };
 
   return (
     <div className="picker">
       <button
+        ref={toggle}
         type="button"
         className="picker-toggle"
         aria-expanded={open}
@@ -76,31 +109,38 @@ export function DynamicContentPicker({ flow, nodeId, fieldLabel, onPick, initial
             aria-label="Search outputs"
             value={query}
             autoFocus
-            onChange={(event) => setQuery(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Escape") setOpen(false);
+            role="combobox"
+            aria-expanded="true"
+            aria-controls={`${uid}-list`}
+            aria-activedescendant={items[active] ? `${uid}-${items[active].reference}` : undefined}
+            onChange={(event) => {
+              setQuery(event.target.value);
+              setActive(0);
             }}
+            onKeyDown={onKeyDown}
           />
           {outputs === null && !error && <div className="menu-note">Loading…</div>}
           {error && <div className="menu-note status-error">{error}</div>}
           {outputs !== null && groups.length === 0 && (
             <div className="menu-note">{outputs.length === 0 ? "No earlier step has outputs yet: connect this node after the trigger." : "Nothing matches."}</div>
           )}
+          <div id={`${uid}-list`} role="listbox" aria-label="Outputs">
           {groups.map(([sourceId, group]) => (
             <div key={sourceId} className="picker-group" role="group" aria-label={group.title}>
               <div className="picker-group-title">{group.title}</div>
               {group.items.map((output) => (
                 <button
                   key={output.reference}
+                  id={`${uid}-${output.reference}`}
                   type="button"
-                  className="picker-item"
+                  role="option"
+                  aria-selected={items[active] === output}
+                  tabIndex={-1}
+                  className={`picker-item${items[active] === output ? " active" : ""}`}
                   data-testid={`output-${output.reference}`}
                   title={`${output.output.description}\n${output.reference}`}
-                  onClick={() => {
-                    onPick(output);
-                    setOpen(false);
-                    setQuery("");
-                  }}
+                  onPointerEnter={() => setActive(items.indexOf(output))}
+                  onClick={() => choose(output)}
                 >
                   <span className="picker-item-label">{output.output.label}</span>
                   <span className="picker-item-type">{output.output.type}</span>
@@ -109,6 +149,7 @@ export function DynamicContentPicker({ flow, nodeId, fieldLabel, onPick, initial
               ))}
             </div>
           ))}
+          </div>
         </div>
       )}
     </div>

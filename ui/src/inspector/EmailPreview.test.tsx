@@ -9,22 +9,11 @@ import { seedDocument } from "../state/testFlows";
 import type { EmailPreview, NodeKindSpec } from "../ipc/client";
 import { routeInvoke } from "../test/ipcMock";
 import { KINDS, OUTPUTS } from "../test/fixtures";
+import { registryKind } from "../test/registry";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
-const SEND_EMAIL: NodeKindSpec = {
-  kind: "send_email",
-  title: "Send email",
-  description: "Sends an email over SMTP or Microsoft Graph.",
-  category: "action",
-  changesTenant: false,
-  inputs: [
-    { name: "to", label: "To", type: "email_list", required: true, enumValues: [], help: "Recipients, separated by commas.", default: null },
-    { name: "subject", label: "Subject", type: "template", required: true, enumValues: [], help: "The subject line.", default: null },
-  ],
-  outputs: [],
-  ports: [],
-};
+const SEND_EMAIL: NodeKindSpec = registryKind("send_email");
 
 const TEXT: EmailPreview = {
   to: "soc@contoso.com",

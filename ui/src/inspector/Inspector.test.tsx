@@ -8,11 +8,27 @@ import { resetEditor, useEditorStore } from "../state/editorStore";
 import { useKindsStore, defaultInputs } from "../state/kindsStore";
 import { resetFlowSession } from "../state/flowSession";
 import { seedDocument } from "../state/testFlows";
-import type { Flow } from "../ipc/client";
+import type { Flow, NodeKindSpec } from "../ipc/client";
+import { registryKind } from "../test/registry";
 import { routeInvoke } from "../test/ipcMock";
 import { KINDS, OUTPUTS } from "../test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+/**
+ * A kind shaped for the form tests: one field of each type (the real Isolate machine has no
+ * optional or yes/no field), standing in for isolate_machine.
+ */
+const FORM_KIND: NodeKindSpec = {
+  ...registryKind("isolate_machine"),
+  inputs: [
+    { name: "machineId", label: "Machine id", type: "template", required: true, enumValues: [], help: "The machine to isolate.", default: null },
+    { name: "isolationType", label: "Isolation type", type: "enum", required: true, enumValues: ["Full", "Selective"], help: "Full cuts every connection.", default: "Full" },
+    { name: "comment", label: "Comment", type: "text", required: false, enumValues: [], help: "Shown in Defender.", default: null },
+    { name: "dryRunOnly", label: "Only pretend", type: "bool", required: false, enumValues: [], help: "", default: false },
+  ],
+};
+const FORM_KINDS = KINDS.map((spec) => (spec.kind === "isolate_machine" ? FORM_KIND : spec));
 
 const emptyFlow = (): Flow => ({ schema: 1, id: "f", name: "F", description: "", enabled: false, trigger: null, steps: [], edges: [], layout: {} });
 
@@ -30,6 +46,7 @@ describe("Inspector form generation", () => {
   });
 
   it("builds typed fields from the kind's schema: enum as a select, required marker, help", () => {
+    useKindsStore.getState().setKinds(FORM_KINDS);
     useEditorStore.getState().select(["isolate_machine"]);
     render(<Inspector />);
     const select = screen.getByLabelText(/Isolation type/);
@@ -46,6 +63,7 @@ describe("Inspector form generation", () => {
   });
 
   it("writes the values into the node's inputs, undoably", () => {
+    useKindsStore.getState().setKinds(FORM_KINDS);
     useEditorStore.getState().select(["isolate_machine"]);
     render(<Inspector />);
     fireEvent.change(screen.getByLabelText(/Isolation type/), { target: { value: "Selective" } });
@@ -58,10 +76,10 @@ describe("Inspector form generation", () => {
   });
 
   it("new nodes start with the schema's defaults", () => {
-    expect(defaultInputs("isolate_machine")).toEqual({ isolationType: "Full", dryRunOnly: false });
+    expect(defaultInputs("isolate_machine")).toEqual({ machineId: "{{ trigger.machineId }}", isolationType: "Full", comment: "Isolated by Flowguard for alert {{ trigger.alertId }}" });
     resetEditor();
     const id = useEditorStore.getState().addNode("get_alert", { x: 0, y: 0 });
-    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs).toEqual({ alertId: "{{trigger.alertId}}" });
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs).toEqual({ alertId: registryKind("get_alert").inputs[0]?.default });
   });
 
   it("the problems list focuses the node and its field", async () => {
@@ -145,16 +163,94 @@ describe("Condition builder", () => {
 
 describe("Trigger kind", () => {
   it("changes what starts the flow, undoably, with the new kind's defaults", () => {
-    useKindsStore.getState().setKinds([
-      ...KINDS,
-      { kind: "alert_created", title: "New alert", description: "", category: "trigger", changesTenant: false, inputs: [{ name: "minimumSeverity", label: "Minimum severity", type: "enum", required: false, enumValues: ["low", "medium", "high"], help: "", default: "medium" }], outputs: [], ports: [] },
-      { kind: "manual", title: "Run manually", description: "", category: "trigger", changesTenant: false, inputs: [], outputs: [], ports: [] },
-    ]);
+    useKindsStore.getState().setKinds(KINDS);
     useEditorStore.getState().select(["trigger"]);
     render(<Inspector />);
     fireEvent.change(screen.getByTestId("trigger-kind"), { target: { value: "manual" } });
-    expect(useEditorStore.getState().doc.trigger).toMatchObject({ kind: "manual", title: "Run manually", inputs: {} });
+    expect(useEditorStore.getState().doc.trigger).toMatchObject({ kind: "manual", title: "Manual", inputs: {} });
     useEditorStore.getState().undo();
     expect(useEditorStore.getState().doc.trigger?.kind).toBe("alert_created");
+  });
+});
+
+describe("Insert from the dynamic-content picker", () => {
+  it("inserts at the cursor, replaces a selection, and returns focus to the field after the insert", async () => {
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const input = screen.getByLabelText(/Machine id/, { selector: "input" }) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "id: , end" } });
+    input.setSelectionRange(4, 4);
+    fireEvent.select(input);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.machineId"));
+    const machineId = () => useEditorStore.getState().doc.steps.find((s) => s.id === "isolate_machine")?.inputs.machineId;
+    expect(machineId()).toBe("id: {{ steps.get_alert.machineId }}, end");
+    await waitFor(() => expect(input).toHaveFocus());
+    expect(input.selectionStart).toBe("id: {{ steps.get_alert.machineId }}".length);
+
+    // A selection is replaced by what is inserted.
+    input.setSelectionRange(0, 3);
+    fireEvent.select(input);
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-trigger.alertId"));
+    expect(machineId()).toBe("{{ trigger.alertId }} {{ steps.get_alert.machineId }}, end");
+  });
+
+  it("replaces the untouched pre-filled default instead of gluing a second reference to it", async () => {
+    resetEditor();
+    const id = useEditorStore.getState().addNode("isolate_machine", { x: 0, y: 0 }) as string;
+    render(<Inspector />);
+    const input = screen.getByLabelText(/Machine id/, { selector: "input" });
+    expect(input).toHaveValue("{{ trigger.machineId }}");
+    fireEvent.click(screen.getByRole("button", { name: "Dynamic content for Machine id" }));
+    fireEvent.click(await screen.findByTestId("output-steps.get_alert.machineId"));
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === id)?.inputs.machineId).toBe("{{ steps.get_alert.machineId }}");
+    await waitFor(() => expect(input).toHaveFocus());
+  });
+
+  it("flags two references glued together in a one-value field, in the field and the problems list", () => {
+    useEditorStore.getState().updateNodeInputs("isolate_machine", { machineId: "{{ trigger.machineId }}{{ steps.get_alert.machineId }}" });
+    useEditorStore.getState().select(["isolate_machine"]);
+    render(<Inspector />);
+    const field = screen.getByTestId("field-machineId");
+    expect(field).toHaveClass("has-problem");
+    expect(field).toHaveTextContent("Machine id holds 2 values glued together (trigger.machineId, steps.get_alert.machineId) where one is expected: keep one.");
+    expect(screen.getByTestId("problems-list")).toHaveTextContent("“Isolate machine”: Machine id holds 2 values glued together");
+  });
+
+  it("is used with the keyboard: arrows move, Enter inserts, Escape closes, and the search starts empty", async () => {
+    useEditorStore.getState().updateNodeInputs("get_alert", { alertId: "" });
+    useEditorStore.getState().select(["get_alert"]);
+    render(<Inspector />);
+    const toggle = screen.getByRole("button", { name: "Dynamic content for Alert id" });
+    fireEvent.click(toggle);
+    const search = await screen.findByRole("combobox", { name: "Search outputs" });
+    await screen.findByTestId("output-trigger.alertId");
+    fireEvent.change(search, { target: { value: "severity" } });
+    fireEvent.keyDown(search, { key: "Escape" });
+    expect(screen.queryByTestId("dynamic-content-picker")).not.toBeInTheDocument();
+    expect(toggle).toHaveFocus();
+    fireEvent.click(toggle);
+    const again = await screen.findByRole("combobox", { name: "Search outputs" });
+    expect(again).toHaveValue("");
+    await screen.findByTestId("output-trigger.alertId");
+    fireEvent.keyDown(again, { key: "ArrowDown" });
+    expect(screen.getByTestId("output-steps.get_alert.severity")).toHaveAttribute("aria-selected", "true");
+    fireEvent.keyDown(again, { key: "Enter" });
+    expect(useEditorStore.getState().doc.steps.find((s) => s.id === "get_alert")?.inputs.alertId).toBe("{{ steps.get_alert.severity }}");
+  });
+});
+
+describe("Problems list", () => {
+  it("speaks the step's title in plain words: the Rust sentence when it has one, else title and message", () => {
+    useEditorStore.getState().setDiagnostics([
+      { nodeId: "send_email", field: "subject", code: "missing_required", message: "Subject is required", severity: "error", sentence: "“Email the SOC”: Subject is required." },
+      { nodeId: "condition", field: "expression", code: "missing_required", message: "Condition is required", severity: "error", sentence: "" },
+    ]);
+    render(<Inspector />);
+    const list = screen.getByTestId("problems-list");
+    expect(list).toHaveTextContent("“Email the SOC”: Subject is required.");
+    expect(list).toHaveTextContent("“Severity is High”: Condition is required");
+    expect(list).not.toHaveTextContent("send_email");
   });
 });

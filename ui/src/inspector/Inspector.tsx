@@ -10,6 +10,7 @@ import { ConditionBuilder } from "./ConditionBuilder";
 import { DynamicContentPicker } from "./DynamicContentPicker";
 import { EmailPreviewPanel } from "./EmailPreview";
 import { ProblemsList } from "./ProblemsList";
+import { asText, isMultiline, panelProblems } from "./panelChecks";
 
 /** The DOM id of a node's field, so the problems list can focus it. */
 export function fieldDomId(nodeId: string, field: string): string {
@@ -29,18 +30,22 @@ function currentFlow(doc: FlowDocument): Flow {
   return flowWithDocument(base, doc);
 }
 
-function asText(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value;
-  if (Array.isArray(value)) return value.map((item) => (typeof item === "string" ? item : JSON.stringify(item))).join(", ");
-  return JSON.stringify(value);
+/** A range of a field's text: where the cursor was, or what was selected. */
+export interface TextRange {
+  start: number;
+  end: number;
 }
 
-/** Inserts `text` into an input at its cursor (or at the end) and returns the new value. */
-function insertAtCursor(element: HTMLInputElement | HTMLTextAreaElement | null, value: string, text: string): string {
-  const start = element?.selectionStart ?? value.length;
-  const end = element?.selectionEnd ?? value.length;
-  return value.slice(0, start) + text + value.slice(end);
+/**
+ * Where an inserted reference goes: over the selection, or at the cursor, of a field the user has
+ * been in; over the whole value of a field still holding its untouched pre-filled default (or
+ * nothing); at the end otherwise. Returns the new value and where the cursor goes after it.
+ */
+export function insertReference(value: string, text: string, range: TextRange | null, untouchedDefault: boolean): { value: string; cursor: number } {
+  const whole = untouchedDefault || value.trim() === "";
+  const start = whole ? 0 : Math.min(range?.start ?? value.length, value.length);
+  const end = whole ? value.length : Math.min(Math.max(range?.end ?? value.length, start), value.length);
+  return { value: value.slice(0, start) + text + value.slice(end), cursor: start + text.length };
 }
 
 interface FieldProps {
@@ -54,6 +59,14 @@ interface FieldProps {
 function FieldControl({ nodeId, field, value, onChange, flow }: FieldProps) {
   const id = fieldDomId(nodeId, field.name);
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  // The last cursor or selection in the field, kept when focus moves to the picker; null until
+  // the user has been in the field (then a pre-filled default is replaced whole).
+  const range = useRef<TextRange | null>(null);
+  const remember = () => {
+    const element = ref.current;
+    if (element && element.selectionStart !== null) range.current = { start: element.selectionStart, end: element.selectionEnd ?? element.selectionStart };
+  };
+  const track = { onSelect: remember, onKeyUp: remember, onClick: remember, onBlur: remember };
   const describedBy = field.help || HELP[field.type] ? `${id}-help` : undefined;
   const common = { id, "aria-describedby": describedBy, "aria-required": field.required || undefined, className: "field-input" };
 
@@ -84,20 +97,28 @@ function FieldControl({ nodeId, field, value, onChange, flow }: FieldProps) {
     case "template":
     case "expression": {
       const text = asText(value);
-      const multiline = field.type === "template" && /body|message|text/i.test(field.name);
+      const multiline = isMultiline(field);
+      const pick = (reference: string) => {
+        const untouched = range.current === null && text === asText(field.default);
+        const next = insertReference(text, field.type === "template" ? `{{ ${reference} }}` : reference, range.current, untouched);
+        onChange(next.value);
+        range.current = { start: next.cursor, end: next.cursor };
+        // Back to the field, the cursor after what was inserted, once React has written the value.
+        window.setTimeout(() => {
+          const element = ref.current;
+          if (!element) return;
+          element.focus();
+          element.setSelectionRange(next.cursor, next.cursor);
+        }, 0);
+      };
       return (
         <div className="field-with-picker">
           {multiline ? (
-            <textarea {...common} ref={ref} rows={4} value={text} onChange={(event) => onChange(event.target.value)} />
+            <textarea {...common} {...track} ref={ref} rows={4} value={text} onChange={(event) => onChange(event.target.value)} />
           ) : (
-            <input {...common} ref={ref} className="field-input mono" value={text} onChange={(event) => onChange(event.target.value)} />
+            <input {...common} {...track} ref={ref} className="field-input mono" value={text} onChange={(event) => onChange(event.target.value)} />
           )}
-          <DynamicContentPicker
-            flow={flow}
-            nodeId={nodeId}
-            fieldLabel={field.label}
-            onPick={(output) => onChange(insertAtCursor(ref.current, text, field.type === "template" ? `{{ ${output.reference} }}` : output.reference))}
-          />
+          <DynamicContentPicker flow={flow} nodeId={nodeId} fieldLabel={field.label} onPick={(output) => pick(output.reference)} />
         </div>
       );
     }
@@ -113,11 +134,15 @@ function NodeForm({ nodeId, spec, inputs, flow }: { nodeId: string; spec: NodeKi
     <form className="inspector-form" onSubmit={(event) => event.preventDefault()} aria-label={`${spec.title} settings`}>
       {spec.inputs.length === 0 && <p className="menu-note">This step has nothing to configure.</p>}
       {spec.inputs.map((field) => {
-        const problems = diagnostics.filter((d) => d.nodeId === nodeId && d.field === field.name);
+        const problems = [
+          ...diagnostics.filter((d) => d.nodeId === nodeId && d.field === field.name),
+          ...panelProblems(spec, inputs).filter((problem) => problem.field === field.name),
+        ];
         const id = fieldDomId(nodeId, field.name);
         const help = field.help || HELP[field.type];
         const onChange = (value: JsonValue | undefined) => updateNodeInputs(nodeId, { [field.name]: value });
-        if (spec.kind === "condition" && field.name === "expression") {
+        // An expression field (a condition's test) is written with the condition builder.
+        if (field.type === "expression") {
           return (
             <div key={field.name} className={`field${problems.length ? " has-problem" : ""}`} data-testid={`field-${field.name}`}>
               <span className="field-label">
@@ -244,7 +269,7 @@ export function Inspector() {
             ) : (
               <p className="menu-note">{status === "error" ? "The node kinds could not be loaded." : status === "ready" ? `Unknown kind ${node.kind}.` : "Loading…"}</p>
             )}
-            {node.kind === "send_email" && nodeId !== TRIGGER_ID && <EmailPreviewPanel key={`preview-${nodeId}`} nodeId={nodeId} flow={flow} />}
+            {spec?.preview === "email" && <EmailPreviewPanel key={`preview-${nodeId}`} nodeId={nodeId} flow={flow} />}
           </>
         )}
       </div>

@@ -82,7 +82,7 @@ describe("Run now", () => {
     expect(within(dialog).getByRole("checkbox", { name: /Dry run/ })).not.toBeChecked();
     expect(within(dialog).getByTestId("run-dry-note")).toHaveTextContent("this run changes the tenant for real");
     fireEvent.click(within(dialog).getByRole("radio", { name: /Sample alert/ }));
-    const run = within(dialog).getByRole("button", { name: "Run (isolates for real)" });
+    const run = within(dialog).getByRole("button", { name: "Run (for real: Isolate machine)" });
     fireEvent.click(run);
     await waitFor(() => expect(invoke).toHaveBeenCalledWith("run_flow", { request: { flowId: FLOW_ID, dryRun: false, trigger: { kind: "sample" } } }));
     expect(calls).toEqual(["save_flow", "run_flow"]);

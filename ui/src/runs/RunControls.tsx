@@ -5,14 +5,13 @@ import type { TriggerChoice } from "../ipc/bindings/TriggerChoice";
 import { useEditorStore } from "../state/editorStore";
 import type { FlowDocument } from "../state/flowDocument";
 import { useFlowSession } from "../state/flowSession";
-import { findNodeKind } from "../canvas/nodeKinds";
 import { findKindSpec } from "../state/kindsStore";
 import { formatTime } from "./format";
 import { useRunStore } from "./runStore";
 import "./runs.css";
 
 function changesTenant(kind: string): boolean {
-  return findKindSpec(kind)?.changesTenant ?? findNodeKind(kind)?.changesTenant ?? false;
+  return findKindSpec(kind)?.changesTenant ?? false;
 }
 
 /**
@@ -23,12 +22,11 @@ export function defaultDryRun(doc: FlowDocument): boolean {
   return doc.steps.some((step) => changesTenant(step.kind));
 }
 
-/** What the Run button says: a run that would change the tenant says so. */
+/** What the Run button says: a run that would change the tenant names how ("Run (for real: Isolate machine)"). */
 export function runButtonLabel(doc: FlowDocument, dryRun: boolean): string {
   if (dryRun) return "Run";
-  if (doc.steps.some((step) => step.kind === "isolate_machine")) return "Run (isolates for real)";
-  if (doc.steps.some((step) => changesTenant(step.kind))) return "Run (changes the tenant for real)";
-  return "Run";
+  const changing = [...new Set(doc.steps.filter((step) => changesTenant(step.kind)).map((step) => findKindSpec(step.kind)?.title ?? step.kind))];
+  return changing.length > 0 ? `Run (for real: ${changing.join(", ")})` : "Run";
 }
 
 /** The toolbar's run controls: Run now (with its dialog, where the Dry run choice is) and the history. */

@@ -8,7 +8,7 @@ import { errorParts, flowOrder, formatDuration, formatTime, isLive, prettyJson, 
 import { RunHistory } from "./RunHistory";
 import { RunFlowView } from "./RunFlowView";
 import { TakenEdgesStyle } from "./TakenEdges";
-import { findNodeKind } from "../canvas/nodeKinds";
+import { findKindSpec } from "../state/kindsStore";
 import { RUN_PANEL_TABS, runStatusOf, runVersionCaption, useRunStore, type RetryInfo, type RunPanelTab } from "./runStore";
 import { ActivityBadge } from "../activity/ActivityButton";
 import { ActivityFeed } from "../activity/ActivityFeed";
@@ -336,7 +336,7 @@ function StepRowView({ row, status, detail, retry }: { row: StepRow; status: str
           {statusText(status)}
         </span>
         <span className="run-step-title">{row.title}</span>
-        <span className="run-step-meta">{isTrigger ? triggerText(detail.run.triggerKind) : (findNodeKind(row.kind)?.title ?? row.kind)}</span>
+        <span className="run-step-meta">{isTrigger ? triggerText(detail.run.triggerKind) : (findKindSpec(row.kind)?.title ?? row.kind)}</span>
         <span className="run-step-meta">{record && record.attempts > 0 ? `${record.attempts} ${record.attempts === 1 ? "attempt" : "attempts"}` : ""}</span>
         <span className="run-step-meta run-step-duration">{record ? formatDuration(record.durationMs) : ""}</span>
       </div>

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { errorText, ipc, type DefenderSettingsInput, type SettingsView } from "../ipc/client";
 import type { DefenderSettings } from "../ipc/bindings/DefenderSettings";
 import { useEngineStore } from "../engine/engineStore";
-import { OutcomeText, TextField, describedBy, type Outcome } from "./fields";
+import { OutcomeText, TextField, describedBy, useReportDirty, type Outcome } from "./fields";
+import { PermissionGuide } from "./PermissionGuide";
 import { CLOUDS, defenderProblems, type DefenderForm } from "./validation";
 
 function initialForm(defender: DefenderSettings | null): DefenderForm {
@@ -34,11 +35,14 @@ interface Props {
   defender: DefenderSettings | null;
   /** A command returned the new settings; `reset` when the form should start over. */
   onSettings: (view: SettingsView, reset?: boolean) => void;
+  /** Whether the form holds typed values not saved yet. */
+  onDirty?: (key: string, dirty: boolean) => void;
 }
 
 /** The Defender connection: tenant, app registration, cloud, secret; test, save, remove. */
-export function DefenderSection({ defender, onSettings }: Props) {
+export function DefenderSection({ defender, onSettings, onDirty }: Props) {
   const [form, setForm] = useState<DefenderForm>(() => initialForm(defender));
+  useReportDirty("Defender connection", JSON.stringify(form) !== JSON.stringify(initialForm(defender)), onDirty);
   const [touched, setTouched] = useState<Partial<Record<keyof DefenderForm, boolean>>>({});
   const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState<"test" | "save" | "remove" | null>(null);
@@ -111,9 +115,10 @@ export function DefenderSection({ defender, onSettings }: Props) {
         Defender connection
       </h3>
       <p className="field-help">
-        An Entra app registration with application permissions for Microsoft Defender for Endpoint (Alert.Read.All, Machine.Read.All,
-        Machine.Isolate, …). {defender ? "" : "None is saved: Flowguard runs in demo mode against its built-in emulator."}
+        An Entra app registration with application permissions, granted by an admin, lets Flowguard read alerts and act on machines.{" "}
+        {defender ? "" : "None is saved: Flowguard runs in demo mode against its built-in emulator."}
       </p>
+      <PermissionGuide />
       <form
         className="settings-form"
         noValidate

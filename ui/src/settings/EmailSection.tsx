@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { ipc, type SettingsView, type SmtpSettingsInput } from "../ipc/client";
 import type { MailSettings } from "../ipc/bindings/MailSettings";
-import { OutcomeText, TextField, useAction } from "./fields";
+import { OutcomeText, TextField, useAction, useReportDirty } from "./fields";
+import { useEngineStore } from "../engine/engineStore";
 import { isEmailAddress, isSender, SMTP_SECURITY, smtpProblems, type SmtpForm } from "./validation";
 
 function initialSmtp(mail: MailSettings): SmtpForm {
@@ -32,10 +33,13 @@ export function smtpInput(form: SmtpForm): SmtpSettingsInput {
 interface Props {
   mail: MailSettings;
   onSettings: (view: SettingsView) => void;
+  /** Whether a form holds typed values not saved yet. */
+  onDirty?: (key: string, dirty: boolean) => void;
 }
 
-function SmtpServerForm({ mail, onSettings }: Props) {
+function SmtpServerForm({ mail, onSettings, onDirty }: Props) {
   const [form, setForm] = useState<SmtpForm>(() => initialSmtp(mail));
+  useReportDirty("SMTP server", JSON.stringify(form) !== JSON.stringify(initialSmtp(mail)), onDirty);
   const [touched, setTouched] = useState<Partial<Record<keyof SmtpForm, boolean>>>({});
   const [attempted, setAttempted] = useState(false);
   const { busy, outcome, setOutcome, perform } = useAction();
@@ -126,8 +130,9 @@ function SmtpServerForm({ mail, onSettings }: Props) {
   );
 }
 
-function GraphForm({ mail, onSettings }: Props) {
+function GraphForm({ mail, onSettings, onDirty }: Props) {
   const [sender, setSender] = useState(mail.graphSender ?? "");
+  useReportDirty("Microsoft Graph sender", sender.trim() !== (mail.graphSender ?? ""), onDirty);
   const [touched, setTouched] = useState(false);
   const { busy, outcome, setOutcome, perform } = useAction();
   const problem = sender.trim() && !isEmailAddress(sender) ? "A mailbox address, e.g. soc-automation@contoso.com." : undefined;
@@ -231,15 +236,23 @@ function TestEmailForm({ mail }: { mail: MailSettings }) {
 }
 
 /** Email: an SMTP server and/or Microsoft Graph, and a test message. */
-export function EmailSection({ mail, onSettings }: Props) {
+export function EmailSection({ mail, onSettings, onDirty }: Props) {
+  const demo = useEngineStore((state) => state.status?.mode === "demo");
+  const smtpAddr = useEngineStore((state) => state.status?.smtpAddr ?? null);
   return (
     <section className="settings-section" aria-labelledby="settings-email-title" data-testid="settings-email">
       <h3 id="settings-email-title" className="settings-section-title">
         Email
       </h3>
-      <p className="field-help">Send Email steps use one of these connections (each step chooses which).</p>
-      <SmtpServerForm mail={mail} onSettings={onSettings} />
-      <GraphForm mail={mail} onSettings={onSettings} />
+      <p className="field-help">Send email steps use one of these connections (each step chooses which).</p>
+      {demo && (
+        <p className="settings-notice" role="note" data-testid="email-demo-note">
+          Demo mode: emails go to the built-in SMTP server{smtpAddr ? ` (${smtpAddr})` : ""}, whatever is saved here, and never leave this computer. The
+          settings below apply once a Defender connection is saved.
+        </p>
+      )}
+      <SmtpServerForm mail={mail} onSettings={onSettings} onDirty={onDirty} />
+      <GraphForm mail={mail} onSettings={onSettings} onDirty={onDirty} />
       <TestEmailForm mail={mail} />
     </section>
   );

@@ -5,6 +5,9 @@ import { routeInvoke } from "../test/ipcMock";
 import { SettingsButton, SettingsDialog } from "./SettingsDialog";
 import { useSettingsDialog } from "./settingsStore";
 import { defenderProblems, looksLikeId, urlProblem } from "./validation";
+import { PERMISSIONS } from "./permissions";
+import { useEngineStore } from "../engine/engineStore";
+import { THEME_KEY, useTheme } from "../state/theme";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -224,5 +227,67 @@ describe("Settings checks", () => {
     expect(urlProblem("http://localhost:8080")).toBeNull();
     expect(urlProblem("http://api.example.com")).toMatch(/https/);
     expect(defenderProblems({ tenantId: TENANT, clientId: CLIENT, cloud: "global", apiUrl: "", loginUrl: "", secret: "" }, true)).toEqual({});
+  });
+});
+
+describe("Settings that guide", () => {
+  it("lists every application permission per API, admin consent, where the ids are, and Microsoft's page", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    const guide = await screen.findByTestId("permission-guide");
+    for (const name of ["Alert.Read.All", "Alert.ReadWrite.All", "Machine.Read.All", "Machine.Isolate", "Machine.Scan", "Machine.CollectForensics", "Machine.RestrictExecution", "Machine.LiveResponse", "Ti.ReadWrite.All", "AdvancedQuery.Read.All"]) {
+      expect(within(screen.getByRole("list", { name: "WindowsDefenderATP permissions" })).getByText(name)).toBeInTheDocument();
+    }
+    for (const name of ["SecurityAlert.Read.All", "SecurityIncident.Read.All", "ThreatHunting.Read.All", "Mail.Send"]) {
+      expect(within(screen.getByRole("list", { name: "Microsoft Graph permissions" })).getByText(name)).toBeInTheDocument();
+    }
+    expect(PERMISSIONS.flatMap((api) => api.permissions)).toHaveLength(15);
+    expect(guide).toHaveTextContent("Grant admin consent");
+    expect(guide).toHaveTextContent("Directory (tenant) ID");
+    expect(guide).toHaveTextContent("Application (client) ID");
+    expect(within(guide).getByRole("link", { name: /Create an app to access Microsoft Defender for Endpoint/ })).toHaveAttribute("href", expect.stringContaining("learn.microsoft.com"));
+    expect(guide).not.toHaveTextContent("…");
+  });
+
+  it("asks before closing over typed values that are not saved, and closes at once when there are none", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.click(screen.getByTestId("settings-close"));
+    expect(onClose).toHaveBeenCalledTimes(1);
+    onClose.mockReset();
+
+    fireEvent.change(screen.getByLabelText("Client secret"), { target: { value: "s3cret" } });
+    fireEvent.click(screen.getByTestId("settings-close"));
+    expect(onClose).not.toHaveBeenCalled();
+    const ask = screen.getByTestId("settings-unsaved");
+    expect(ask).toHaveTextContent("Defender connection");
+    expect(screen.getByTestId("settings-keep-editing")).toHaveFocus();
+    fireEvent.click(screen.getByTestId("settings-keep-editing"));
+    expect(screen.getByLabelText("Client secret")).toHaveValue("s3cret");
+    fireEvent.keyDown(screen.getByRole("dialog", { name: "Settings" }), { key: "Escape" });
+    fireEvent.click(screen.getByTestId("settings-discard"));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it("says in demo mode that emails go to the built-in SMTP server", async () => {
+    useEngineStore.setState({ status: { mode: "demo", description: "demo", error: null, emulatorUrl: "http://127.0.0.1:7000", smtpAddr: "127.0.0.1:2525", inFlight: 0 } });
+    backend(settings({ defender: null }));
+    render(<SettingsDialog onClose={onClose} />);
+    expect(await screen.findByTestId("email-demo-note")).toHaveTextContent("built-in SMTP server (127.0.0.1:2525)");
+    act(() => useEngineStore.setState({ status: null }));
+  });
+
+  it("switches the theme and remembers it", async () => {
+    backend(settings());
+    render(<SettingsDialog onClose={onClose} />);
+    fireEvent.click(await screen.findByTestId("theme-dark"));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(window.localStorage.getItem(THEME_KEY)).toBe("dark");
+    fireEvent.click(screen.getByTestId("theme-system"));
+    // The system's theme (jsdom's is light) is written out, so the CSS needs one dark block.
+    expect(document.documentElement.dataset.theme).toBe("light");
+    expect(window.localStorage.getItem(THEME_KEY)).toBeNull();
+    expect(useTheme.getState().theme).toBe("system");
   });
 });

@@ -5,6 +5,7 @@ import { DefenderSection } from "./DefenderSection";
 import { EmailSection } from "./EmailSection";
 import { OutcomeText, useAction } from "./fields";
 import { useSettingsDialog } from "./settingsStore";
+import { useTheme, type ThemeChoice } from "../state/theme";
 import "./settings.css";
 
 /** The keys that open Settings ("Mod" is ⌘ on a Mac, Ctrl elsewhere). */
@@ -48,7 +49,34 @@ function BackgroundSection({ closeToTray, onSettings }: { closeToTray: boolean; 
   );
 }
 
-/** The Settings dialog: the Defender connection, email, the tray; modal, Escape closes it. */
+const THEMES: { value: ThemeChoice; label: string }[] = [
+  { value: "system", label: "Same as the system" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+/** Light, dark or the system's theme; applies at once and is remembered on this computer. */
+function AppearanceSection() {
+  const theme = useTheme((state) => state.theme);
+  const setTheme = useTheme((state) => state.setTheme);
+  return (
+    <section className="settings-section" aria-labelledby="settings-appearance-title" data-testid="settings-appearance">
+      <h3 id="settings-appearance-title" className="settings-section-title">
+        Appearance
+      </h3>
+      <div className="theme-choice" role="radiogroup" aria-labelledby="settings-appearance-title">
+        {THEMES.map((option) => (
+          <label key={option.value} className="theme-option">
+            <input type="radio" name="theme" value={option.value} checked={theme === option.value} data-testid={`theme-${option.value}`} onChange={() => setTheme(option.value)} />
+            {option.label}
+          </label>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The Settings dialog: the Defender connection, email, the tray, the theme; modal, Escape closes it (asking first when typed values are unsaved). */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -56,6 +84,26 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [generation, setGeneration] = useState(0);
   const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  // The forms holding typed values not saved yet, by name; Close asks before throwing them away.
+  const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
+  const [confirmingClose, setConfirmingClose] = useState(false);
+  const keepEditing = useRef<HTMLButtonElement>(null);
+  const onDirty = useCallback((key: string, isDirty: boolean) => {
+    setDirty((current) => {
+      if (current.has(key) === isDirty) return current;
+      const next = new Set(current);
+      if (isDirty) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+  }, []);
+  const requestClose = () => {
+    if (dirty.size === 0) onClose();
+    else setConfirmingClose(true);
+  };
+  useEffect(() => {
+    if (confirmingClose) keepEditing.current?.focus();
+  }, [confirmingClose]);
 
   const load = useCallback(async () => {
     setLoadError(null);
@@ -90,7 +138,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     event.stopPropagation();
     if (event.key === "Escape") {
       event.preventDefault();
-      onClose();
+      if (confirmingClose) setConfirmingClose(false);
+      else requestClose();
       return;
     }
     if (event.key !== "Tab" || !dialog.current) return;
@@ -114,14 +163,29 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div className="overlay-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+    <div className="overlay-backdrop" onMouseDown={(event) => event.target === event.currentTarget && requestClose()}>
       <div ref={dialog} className="overlay settings-dialog" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings-dialog" onKeyDown={onKeyDown}>
         <div className="overlay-header">
           <h2 id="settings-title">Settings</h2>
-          <button ref={closeButton} type="button" className="tool-button" aria-label="Close settings" data-testid="settings-close" onClick={onClose}>
+          <button ref={closeButton} type="button" className="tool-button" aria-label="Close settings" data-testid="settings-close" onClick={requestClose}>
             Close
           </button>
         </div>
+        {confirmingClose && (
+          <div className="settings-notice settings-unsaved" role="alertdialog" aria-labelledby="settings-unsaved-text" data-testid="settings-unsaved">
+            <span id="settings-unsaved-text">
+              You typed changes that are not saved ({[...dirty].join(", ")}). Close and lose them?
+            </span>
+            <div className="settings-actions">
+              <button ref={keepEditing} type="button" className="plain-button" data-testid="settings-keep-editing" onClick={() => setConfirmingClose(false)}>
+                Keep editing
+              </button>
+              <button type="button" className="danger-button" data-testid="settings-discard" onClick={onClose}>
+                Discard and close
+              </button>
+            </div>
+          </div>
+        )}
         {!view && !loadError && <p className="menu-note">Loading settings…</p>}
         {loadError && (
           <div className="settings-notice settings-notice-error" role="alert">
@@ -145,9 +209,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
                 . What you save here applies once they are unset.
               </div>
             )}
-            <DefenderSection key={`defender-${generation}`} defender={view.defender} onSettings={onSettings} />
-            <EmailSection key={`email-${generation}`} mail={view.mail} onSettings={(next) => onSettings(next)} />
+            <DefenderSection key={`defender-${generation}`} defender={view.defender} onSettings={onSettings} onDirty={onDirty} />
+            <EmailSection key={`email-${generation}`} mail={view.mail} onSettings={(next) => onSettings(next)} onDirty={onDirty} />
             <BackgroundSection closeToTray={view.closeToTray} onSettings={(update) => setView((current) => (current ? update(current) : current))} />
+            <AppearanceSection />
             <p className="field-help settings-secret-store" data-testid="settings-secret-store">
               Secrets are kept in {view.secretStore} and are never shown again.
             </p>

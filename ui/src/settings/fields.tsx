@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { errorText } from "../ipc/client";
 import "../engine/engine.css";
 
@@ -95,4 +95,12 @@ export function useAction() {
     }
   };
   return { busy, outcome, setOutcome, perform };
+}
+
+/** Tells the dialog whether a form holds typed values not yet saved (so Close can ask first). */
+export function useReportDirty(key: string, dirty: boolean, onDirty: ((key: string, dirty: boolean) => void) | undefined): void {
+  useEffect(() => {
+    onDirty?.(key, dirty);
+  }, [key, dirty, onDirty]);
+  useEffect(() => () => onDirty?.(key, false), [key, onDirty]);
 }

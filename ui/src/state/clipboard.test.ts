@@ -1,4 +1,4 @@
-import { copySelection, freshStepId, pasteClipboard } from "./clipboard";
+import { copySelection, freshStepId, pasteClipboard, remapReferences } from "./clipboard";
 import { seedDocument } from "./testFlows";
 
 describe("copy and paste", () => {
@@ -50,5 +50,17 @@ describe("copy and paste", () => {
   it("names new steps after their kind", () => {
     expect(freshStepId("send_email", new Set())).toBe("send_email");
     expect(freshStepId("send_email", new Set(["send_email", "send_email_2"]))).toBe("send_email_3");
+  });
+});
+
+describe("paste remaps references among the pasted steps", () => {
+  it("points a pasted step at the pasted copy of a step it reads, and leaves references to others alone", () => {
+    const doc = seedDocument();
+    const clip = copySelection(doc, new Set(["get_alert", "condition", "send_email"]));
+    const pasted = pasteClipboard(doc, clip!).doc;
+    expect(pasted.steps.find((step) => step.id === "condition_2")?.inputs.expression).toBe("steps.get_alert_2.severity == 'High'");
+    expect(remapReferences({ a: ["{{ steps.get_alert.title }} {{ steps.other.x }}"], n: 3 }, new Map([["get_alert", "get_alert_2"]]))).toEqual({ a: ["{{ steps.get_alert_2.title }} {{ steps.other.x }}"], n: 3 });
+    // steps.get_alert_x is another step, not get_alert.
+    expect(remapReferences("steps.get_alert_x.y", new Map([["get_alert", "z"]]))).toBe("steps.get_alert_x.y");
   });
 });

@@ -2,9 +2,11 @@
 //!
 //! A copy holds the selected nodes (with their inputs and positions) and the edges between them;
 //! edges to nodes left behind are not copied. Pasting gives every step a fresh id, remaps the
-//! copied edges to the new ids and offsets the positions so the copy is visible next to the
-//! original. The trigger is pasted only when the flow has none (a flow has one trigger). The
+//! copied edges to the new ids, rewrites references among the copied steps (`steps.old.x` in a
+//! pasted step's inputs becomes `steps.new.x`; references to steps left behind stay) and offsets
+//! the positions so the copy is visible next to the original. The trigger is pasted only when the flow has none (a flow has one trigger). The
 //! system clipboard is left out: copies live in the editor while the app runs.
+import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
 import { TRIGGER_ID, type FlowDocument, type FlowEdge, type FlowStep, type FlowTrigger, type XY } from "./flowDocument";
 
 export interface ClipboardContent {
@@ -41,6 +43,16 @@ export function copySelection(doc: FlowDocument, selected: ReadonlySet<string>):
   };
 }
 
+/** Every `steps.<id>` in the strings of a value, with the ids in `ids` replaced. */
+export function remapReferences(value: JsonValue, ids: ReadonlyMap<string, string>): JsonValue {
+  if (typeof value === "string") return value.replace(/\bsteps\.([A-Za-z0-9_-]+)/g, (whole, id: string) => (ids.has(id) ? `steps.${ids.get(id)}` : whole));
+  if (Array.isArray(value)) return value.map((item) => remapReferences(item, ids));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, item === undefined ? item : remapReferences(item, ids)])) as JsonValue;
+  }
+  return value;
+}
+
 export interface PasteResult {
   doc: FlowDocument;
   /** The ids of the pasted nodes, to select them. */
@@ -65,13 +77,16 @@ export function pasteClipboard(doc: FlowDocument, clip: ClipboardContent, offset
     layout[TRIGGER_ID] = moved(TRIGGER_ID);
   }
   const steps = [...doc.steps];
+  const pasted: FlowStep[] = [];
   for (const step of clip.steps) {
     const id = freshStepId(step.kind, taken);
     taken.add(id);
     newId.set(step.id, id);
-    steps.push({ ...structuredClone(step), id });
+    pasted.push({ ...structuredClone(step), id });
     layout[id] = moved(step.id);
   }
+  const stepIds = new Map([...newId].filter(([from]) => from !== TRIGGER_ID));
+  for (const step of pasted) steps.push({ ...step, inputs: remapReferences(step.inputs, stepIds) as FlowStep["inputs"] });
   const edges = [...doc.edges];
   for (const edge of clip.edges) {
     const from = newId.get(edge.from);

@@ -5,8 +5,10 @@
 //! reason. Fan-out is allowed: one output (even one condition port) may lead to several steps,
 //! which run in order. Joins (several edges into one step) are allowed too; the Rust model decides
 //! what they mean. The Rust validator stays the authority; these rules only stop obvious mistakes.
-import { kindOfNode, TRIGGER_ID, type FlowDocument, type Port } from "./flowDocument";
-import { PORT_LABEL, isPort } from "./flowDocument";
+import type { NodeKindSpec } from "../ipc/bindings/NodeKindSpec";
+import { kindOfNode, specOfNode, titleOfNode, TRIGGER_ID, type FlowDocument } from "./flowDocument";
+import { portLabel } from "./kindSpecs";
+import { useKindsStore } from "./kindsStore";
 
 /** What React Flow hands over for a proposed connection (its `Connection`, loosened). */
 export interface ProposedConnection {
@@ -34,16 +36,13 @@ export function reaches(doc: FlowDocument, start: string, goal: string): boolean
   return false;
 }
 
-function titleOf(doc: FlowDocument, id: string): string {
-  if (id === TRIGGER_ID) return doc.trigger?.title ?? "the trigger";
-  return doc.steps.find((step) => step.id === id)?.title ?? id;
-}
+const titleOf = titleOfNode;
 
 /**
  * Why this connection must not be made, or null when it may. The port is the source handle
  * (`"true"`/`"false"` on a condition, none elsewhere).
  */
-export function connectionProblem(doc: FlowDocument, connection: ProposedConnection): string | null {
+export function connectionProblem(doc: FlowDocument, connection: ProposedConnection, kinds: readonly NodeKindSpec[] = useKindsStore.getState().kinds): string | null {
   const { source, target } = connection;
   if (!source || !target) return "Drop the connection on another node's input.";
   const sourceKind = kindOfNode(doc, source);
@@ -52,14 +51,18 @@ export function connectionProblem(doc: FlowDocument, connection: ProposedConnect
   if (source === target) return "A node cannot connect to itself.";
   if (target === TRIGGER_ID) return "Nothing can lead into the trigger: it is where every run starts.";
   const handle = connection.sourceHandle ?? null;
-  let port: Port | undefined;
-  if (sourceKind === "condition") {
-    if (!isPort(handle)) return "Connect from the condition's Yes or No output.";
+  // A kind with ports (a condition's Yes and No) connects from one of them, and only then.
+  const spec = specOfNode(doc, source, kinds);
+  let port: string | undefined;
+  if (spec && spec.ports.length > 0) {
+    if (handle === null || !spec.ports.includes(handle)) {
+      return `Connect from ${titleOf(doc, source)}'s ${spec.ports.map((p) => portLabel(spec, p)).join(" or ")} output.`;
+    }
     port = handle;
   }
   const duplicate = doc.edges.some((edge) => edge.from === source && edge.to === target && (edge.port ?? null) === (port ?? null));
   if (duplicate) {
-    const from = port ? `${titleOf(doc, source)} (${PORT_LABEL[port]})` : titleOf(doc, source);
+    const from = port ? `${titleOf(doc, source)} (${portLabel(spec, port)})` : titleOf(doc, source);
     return `${from} is already connected to ${titleOf(doc, target)}.`;
   }
   if (reaches(doc, target, source)) {

@@ -7,12 +7,13 @@ describe("editor store", () => {
   beforeEach(() => resetEditor());
 
   it("adds nodes selected, with ids after their kind, and only one trigger", () => {
-    expect(store().addNode("trigger", { x: 0, y: 0 })).toBe("trigger");
+    expect(store().addNode("alert_created", { x: 0, y: 0 })).toBe("trigger");
+    expect(store().doc.trigger).toMatchObject({ kind: "alert_created", title: "New alert" });
     const id = store().addNode("send_email", { x: 300, y: 0 });
     expect(id).toBe("send_email");
     expect([...store().selectedNodeIds]).toEqual(["send_email"]);
-    expect(store().doc.steps[0]).toEqual({ id: "send_email", kind: "send_email", title: "Send Email", inputs: {} });
-    expect(store().addNode("trigger", { x: 0, y: 0 })).toBeNull();
+    expect(store().doc.steps[0]).toMatchObject({ id: "send_email", kind: "send_email", title: "Send email" });
+    expect(store().addNode("manual", { x: 0, y: 0 })).toBeNull();
     expect(store().notice?.text).toMatch(/already has a trigger/);
     expect(store().past).toHaveLength(2);
   });
@@ -23,8 +24,14 @@ describe("editor store", () => {
     expect(store().doc.layout.get_alert_2).toEqual({ x: 130, y: 130 });
   });
 
+  it("refuses a kind the registry does not have, saying so", () => {
+    expect(store().addNode("teleport_machine", { x: 0, y: 0 })).toBeNull();
+    expect(store().notice?.text).toMatch(/does not know the step kind "teleport_machine"/);
+    expect(store().past).toHaveLength(0);
+  });
+
   it("undoes and redoes add, connect, rename and delete in order", () => {
-    store().addNode("trigger", { x: 0, y: 0 });
+    store().addNode("alert_created", { x: 0, y: 0 });
     store().addNode("get_alert", { x: 300, y: 0 });
     expect(store().connect({ source: "trigger", target: "get_alert", sourceHandle: null })).toBeNull();
     store().renameNode("get_alert", "Read the alert");
@@ -34,10 +41,10 @@ describe("editor store", () => {
     expect(store().doc.edges).toEqual([]);
 
     store().undo(); // delete
-    expect(store().doc.trigger?.title).toBe("New Defender alert");
+    expect(store().doc.trigger?.title).toBe("New alert");
     expect(store().doc.edges).toEqual([{ from: "trigger", to: "get_alert" }]);
     store().undo(); // rename
-    expect(store().doc.steps[0]?.title).toBe("Get Alert");
+    expect(store().doc.steps[0]?.title).toBe("Get alert");
     store().undo(); // connect
     expect(store().doc.edges).toEqual([]);
     store().undo(); // add get_alert
@@ -57,7 +64,7 @@ describe("editor store", () => {
     store().addNode("send_email", { x: 600, y: 0 });
     expect(store().future).toEqual([]);
     store().redo();
-    expect(store().doc.steps[0]?.title).toBe("Get Alert");
+    expect(store().doc.steps[0]?.title).toBe("Get alert");
   });
 
   it("ignores empty or unchanged renames", () => {
@@ -115,9 +122,14 @@ describe("editor store", () => {
     expect(store().paste()).toEqual(["get_alert_2", "condition_2"]);
     expect([...store().selectedNodeIds]).toEqual(["get_alert_2", "condition_2"]);
     expect(store().doc.edges).toContainEqual({ from: "get_alert_2", to: "condition_2" });
-    expect(store().doc.layout.get_alert_2).toEqual({ x: 290, y: 40 });
+    // Beside the copied pair (its bounding box is 450 wide), not over it; each paste further on.
+    const original = seedDocument().layout;
+    const width = (original.condition?.x ?? 0) + 200 - (original.get_alert?.x ?? 0) + 40;
+    expect(store().doc.layout.get_alert_2).toEqual({ x: (original.get_alert?.x ?? 0) + width, y: original.get_alert?.y });
+    // The pasted condition reads the pasted Get alert, not the original.
+    expect(store().doc.steps.find((step) => step.id === "condition_2")?.inputs.expression).toBe("steps.get_alert_2.severity == 'High'");
     expect(store().paste()).toEqual(["get_alert_3", "condition_3"]);
-    expect(store().doc.layout.get_alert_3).toEqual({ x: 330, y: 80 });
+    expect(store().doc.layout.get_alert_3).toEqual({ x: (original.get_alert?.x ?? 0) + 2 * width, y: original.get_alert?.y });
     store().undo();
     store().undo();
     expect(store().doc).toEqual(seedDocument());

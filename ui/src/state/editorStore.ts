@@ -9,15 +9,15 @@
 import type { EdgeChange, NodeChange } from "@xyflow/react";
 import { create } from "zustand";
 import type { Diagnostic } from "../ipc/bindings/Diagnostic";
-import { nodeKind, type NodeKindId } from "../canvas/nodeKinds";
 import { copySelection, freshStepId, pasteClipboard, PASTE_OFFSET, type ClipboardContent } from "./clipboard";
 import { connectionProblem, type ProposedConnection } from "./connectionRules";
 import {
-  DEFAULT_TRIGGER_KIND,
   edgeId,
   emptyDocument,
   isPort,
   nodeIds,
+  specOfNode,
+  titleOfNode,
   TRIGGER_ID,
   type AppNode,
   type AppEdge,
@@ -26,8 +26,9 @@ import {
   type Port,
   type XY,
 } from "./flowDocument";
-import { tidyLayout } from "./layout";
-import { defaultInputs } from "./kindsStore";
+import { DEFAULT_NODE_SIZE, inferDirection, tidyLayout, type LayoutDirection } from "./layout";
+import { defaultInputs, findKindSpec, useKindsStore } from "./kindsStore";
+import { firstPort, isTriggerSpec } from "./kindSpecs";
 import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
 
 /** A change to a node's inputs: a value sets the field, `undefined` removes it. */
@@ -47,6 +48,18 @@ export interface Notice {
   /** Increases with every notice, so the same text shown twice still restarts its timer. */
   id: number;
   text: string;
+  /** A button in the notice ("Undo" after a delete). */
+  action?: { label: string; run: () => void };
+}
+
+/** Where the add-a-step menu was opened: after a node's output (and port), or on an edge. */
+export interface AddMenuRequest {
+  source: string;
+  port: string | null;
+  /** Set when opened on an edge: the new step goes between `source` and `target`. */
+  target: string | null;
+  /** Where on the screen to show the menu. */
+  screen: XY;
 }
 
 export interface EditorState {
@@ -71,13 +84,25 @@ export interface EditorState {
   fieldFocus: FieldFocus | null;
   /** Increases each time a document is loaded (the canvas fits the view to it). */
   loadCount: number;
+  /** Which way the flow reads: handles face it and Tidy lays it out so. */
+  direction: LayoutDirection;
+  /** The open add-a-step menu, if any. */
+  addMenu: AddMenuRequest | null;
 }
 
 export interface EditorActions {
   /** Replaces the document (opening a flow); forgets history and selection. */
   loadDocument(doc: FlowDocument): void;
-  /** Adds a node of a palette kind at a position and selects it; returns its id, or null if refused. */
-  addNode(kind: NodeKindId, position: XY): string | null;
+  /** Adds a node of a kind at a position and selects it; returns its id, or null if refused. */
+  addNode(kind: string, position: XY): string | null;
+  /**
+   * Adds a step after `source` (through `port`), one place further along the flow, connected to it;
+   * with `target`, on the edge source → target, so the step goes in between. Selects it and
+   * returns its id (null if refused).
+   */
+  addAfter(kind: string, source: string, port: string | null, target?: string | null): string | null;
+  openAddMenu(request: AddMenuRequest): void;
+  closeAddMenu(): void;
   /** Connects two nodes if the rules allow; returns the reason it was refused, or null. */
   connect(connection: ProposedConnection): string | null;
   /**
@@ -97,10 +122,11 @@ export interface EditorActions {
   paste(): string[];
   undo(): void;
   redo(): void;
-  tidy(): void;
+  /** Lays the flow out (in `direction`, which it keeps; the current one when none is given). */
+  tidy(direction?: LayoutDirection): void;
   applyNodeChanges(changes: NodeChange<AppNode>[]): void;
   applyEdgeChanges(changes: EdgeChange<AppEdge>[]): void;
-  showNotice(text: string): void;
+  showNotice(text: string, action?: Notice["action"]): void;
   clearNotice(id: number): void;
   setShortcutsOpen(open: boolean): void;
   setRenaming(id: string | null): void;
@@ -132,10 +158,13 @@ export function initialEditorState(doc: FlowDocument = emptyDocument()): EditorS
     diagnostics: [],
     fieldFocus: null,
     loadCount: 0,
+    direction: inferDirection(doc),
+    addMenu: null,
   };
 }
 
-const TRIGGER_TITLE = "New Defender alert";
+/** How far after its predecessor a step added with "+" or click-to-add goes. */
+const STEP_GAP = { TB: { x: 0, y: DEFAULT_NODE_SIZE.height + 70 }, LR: { x: DEFAULT_NODE_SIZE.width + 110, y: 0 } } as const;
 
 function samePlace(a: XY | undefined, b: XY | undefined): boolean {
   return a?.x === b?.x && a?.y === b?.y;
@@ -180,24 +209,79 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
 
     addNode(kind, position) {
       const { doc } = get();
+      const spec = findKindSpec(kind);
+      if (!spec) {
+        get().showNotice(`This version of Flowguard does not know the step kind "${kind}".`);
+        return null;
+      }
       const at = freeSpot(doc, position);
-      if (kind === "trigger") {
+      if (isTriggerSpec(spec)) {
         if (doc.trigger) {
           get().showNotice("This flow already has a trigger: a flow starts from exactly one.");
           return null;
         }
         commit(
-          { ...doc, trigger: { kind: DEFAULT_TRIGGER_KIND, title: TRIGGER_TITLE, inputs: defaultInputs("trigger") }, layout: { ...doc.layout, [TRIGGER_ID]: at } },
+          { ...doc, trigger: { kind, title: spec.title, inputs: defaultInputs(kind) }, layout: { ...doc.layout, [TRIGGER_ID]: at } },
           { selectedNodeIds: new Set([TRIGGER_ID]), selectedEdgeIds: new Set() },
         );
         return TRIGGER_ID;
       }
       const id = freshStepId(kind, new Set(nodeIds(doc)));
       commit(
-        { ...doc, steps: [...doc.steps, { id, kind, title: nodeKind(kind).title, inputs: defaultInputs(kind) }], layout: { ...doc.layout, [id]: at } },
+        { ...doc, steps: [...doc.steps, { id, kind, title: spec.title, inputs: defaultInputs(kind) }], layout: { ...doc.layout, [id]: at } },
         { selectedNodeIds: new Set([id]), selectedEdgeIds: new Set() },
       );
       return id;
+    },
+
+    addAfter(kind, source, port, target = null) {
+      const { doc, direction } = get();
+      const spec = findKindSpec(kind);
+      if (!spec || isTriggerSpec(spec)) {
+        get().showNotice(spec ? "A trigger starts a flow: it cannot come after a step." : `This version of Flowguard does not know the step kind "${kind}".`);
+        return null;
+      }
+      const from = doc.layout[source];
+      if (!from) return get().addNode(kind, { x: 0, y: 0 });
+      const sourceSpec = specOfNode(doc, source, useKindsStore.getState().kinds);
+      const sourcePort = port ?? firstPort(sourceSpec);
+      // A second port's branch goes beside the first, as Tidy would put it.
+      const portIndex = sourcePort && sourceSpec ? Math.max(0, sourceSpec.ports.indexOf(sourcePort)) : 0;
+      const gap = STEP_GAP[direction];
+      const aside = direction === "TB" ? { x: portIndex * (DEFAULT_NODE_SIZE.width + 40), y: 0 } : { x: 0, y: portIndex * (DEFAULT_NODE_SIZE.height + 40) };
+      const at = freeSpot(doc, { x: from.x + gap.x + aside.x, y: from.y + gap.y + aside.y });
+      const id = freshStepId(kind, new Set(nodeIds(doc)));
+      const incoming: FlowEdge = isPort(sourcePort) ? { from: source, to: id, port: sourcePort } : { from: source, to: id };
+      let edges = [...doc.edges, incoming];
+      const layout = { ...doc.layout, [id]: at };
+      if (target) {
+        // On an edge: source → new → target replaces source → target, and what follows moves along.
+        edges = edges.filter((edge) => !(edge.from === source && edge.to === target && (edge.port ?? null) === (isPort(sourcePort) ? sourcePort : null)));
+        edges.push({ from: id, to: target });
+        const shifted = new Set<string>();
+        const stack = [target];
+        while (stack.length > 0) {
+          const next = stack.pop() as string;
+          if (shifted.has(next) || next === id) continue;
+          shifted.add(next);
+          const place = layout[next];
+          if (place) layout[next] = { x: place.x + gap.x, y: place.y + gap.y };
+          for (const edge of doc.edges) if (edge.from === next) stack.push(edge.to);
+        }
+      }
+      commit(
+        { ...doc, steps: [...doc.steps, { id, kind, title: spec.title, inputs: defaultInputs(kind) }], edges, layout },
+        { selectedNodeIds: new Set([id]), selectedEdgeIds: new Set(), addMenu: null },
+      );
+      return id;
+    },
+
+    openAddMenu(request) {
+      set({ addMenu: request });
+    },
+
+    closeAddMenu() {
+      set({ addMenu: null });
     },
 
     connect(connection) {
@@ -221,8 +305,10 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
         get().showNotice(reason);
         return reason;
       }
-      const isCondition = doc.steps.some((step) => step.id === source && step.kind === "condition");
-      const problem = get().connect({ source, target, sourceHandle: isCondition ? (port ?? "true") : null });
+      // A kind with ports connects through the asked-for one when it has it, else its first.
+      const spec = specOfNode(doc, source, useKindsStore.getState().kinds);
+      const sourceHandle = spec && spec.ports.length > 0 ? (port && spec.ports.includes(port) ? port : firstPort(spec)) : null;
+      const problem = get().connect({ source, target, sourceHandle });
       // Keep only the target selected, so Shift+click on the next node and C again extends the chain.
       if (!problem) set({ selectedNodeIds: new Set([target]), selectedEdgeIds: new Set() });
       return problem;
@@ -260,8 +346,20 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
     },
 
     deleteSelection() {
-      const { selectedNodeIds, selectedEdgeIds } = get();
+      const { selectedNodeIds, selectedEdgeIds, doc } = get();
+      const before = get().past.length;
       get().deleteElements(selectedNodeIds, selectedEdgeIds);
+      if (get().past.length === before) return;
+      const nodes = [...selectedNodeIds];
+      const what =
+        nodes.length === 1
+          ? `Deleted "${titleOfNode(doc, nodes[0] as string)}".`
+          : nodes.length > 1
+            ? `Deleted ${nodes.length} steps.`
+            : selectedEdgeIds.size === 1
+              ? "Deleted a connection."
+              : `Deleted ${selectedEdgeIds.size} connections.`;
+      get().showNotice(`${what} Ctrl+Z brings it back.`, { label: "Undo", run: () => get().undo() });
     },
 
     moveNodes(positions, record = true) {
@@ -292,8 +390,12 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
     paste() {
       const { doc, clipboard, pasteCount } = get();
       if (!clipboard) return [];
-      const step = (pasteCount + 1) * PASTE_OFFSET;
-      const result = pasteClipboard(doc, clipboard, { x: step, y: step });
+      // Beside the copied nodes (right of their bounding box), a step further for each paste.
+      const places = Object.values(clipboard.layout);
+      const left = Math.min(...places.map((p) => p.x));
+      const right = Math.max(...places.map((p) => p.x + DEFAULT_NODE_SIZE.width));
+      const step = (pasteCount + 1) * (right - left + PASTE_OFFSET);
+      const result = pasteClipboard(doc, clipboard, { x: step, y: 0 });
       if (result.skippedTrigger) get().showNotice("The trigger was not pasted: this flow already has one.");
       if (result.pastedIds.length === 0) return [];
       commit(result.doc, { selectedNodeIds: new Set(result.pastedIds), selectedEdgeIds: new Set(), pasteCount: pasteCount + 1 });
@@ -314,10 +416,11 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       set({ doc: next, past: [...past, doc], future: future.slice(1), moveSnapshot: null, ...pruneSelection(next, selectedNodeIds, selectedEdgeIds) });
     },
 
-    tidy() {
+    tidy(direction = get().direction) {
       const { doc, measured } = get();
-      const next = { ...doc, layout: tidyLayout(doc, measured) };
-      if (layoutChanged(doc, next)) commit(next);
+      const next = { ...doc, layout: tidyLayout(doc, measured, direction) };
+      if (layoutChanged(doc, next)) commit(next, { direction });
+      else set({ direction });
     },
 
     applyNodeChanges(changes) {
@@ -386,8 +489,8 @@ export const useEditorStore = create<EditorStore>()((set, get) => {
       if (removed.length > 0) get().deleteElements([], removed);
     },
 
-    showNotice(text) {
-      set({ notice: { id: (get().notice?.id ?? 0) + 1, text } });
+    showNotice(text, action) {
+      set({ notice: { id: (get().notice?.id ?? 0) + 1, text, ...(action ? { action } : {}) } });
     },
 
     clearNotice(id) {

@@ -1,5 +1,6 @@
 import type { Flow } from "../ipc/bindings/Flow";
-import { documentFromFlow, documentToEdges, documentToNodes, edgeId, emptyDocument, flowWithDocument, nodesToDocument } from "./flowDocument";
+import { documentFromFlow, documentToEdges, documentToNodes, edgeId, emptyDocument, EMPTY_VIEW, flowWithDocument, nodesToDocument } from "./flowDocument";
+import { REGISTRY } from "../test/registry";
 import { seedDocument } from "./testFlows";
 
 describe("document ↔ React Flow conversion", () => {
@@ -9,26 +10,27 @@ describe("document ↔ React Flow conversion", () => {
     expect(back).toEqual(doc);
   });
 
-  it("makes a discriminated node per kind with positions from the layout", () => {
-    const nodes = documentToNodes(seedDocument());
-    expect(nodes.map((node) => [node.id, node.type])).toEqual([
-      ["trigger", "trigger"],
-      ["get_alert", "step"],
-      ["condition", "condition"],
-      ["isolate_machine", "step"],
-      ["send_email", "step"],
+  it("makes a trigger node and one step node per step, each carrying its kind, with positions from the layout", () => {
+    const nodes = documentToNodes(seedDocument(), { ...EMPTY_VIEW, kinds: REGISTRY });
+    expect(nodes.map((node) => [node.id, node.type, node.data.kind])).toEqual([
+      ["trigger", "trigger", "alert_created"],
+      ["get_alert", "step", "get_alert"],
+      ["condition", "step", "condition"],
+      ["isolate_machine", "step", "isolate_machine"],
+      ["send_email", "step", "send_email"],
     ]);
     expect(nodes.find((node) => node.id === "isolate_machine")?.position).toEqual({ x: 750, y: -60 });
-    const trigger = nodes[0];
-    expect(trigger?.type === "trigger" && trigger.data.triggerKind).toBe("alert_created");
+    // The accessible name is the registry's kind title and the node's title.
+    expect(nodes[1]?.ariaLabel).toBe("Get alert: Get alert");
+    expect(nodes[0]?.data.inputs).toEqual(seedDocument().trigger?.inputs);
   });
 
-  it("puts a condition's port on the source handle and labels the edge Yes or No", () => {
-    const edges = documentToEdges(seedDocument());
+  it("puts a port on the source handle and labels the edge with the kind's port label", () => {
+    const edges = documentToEdges(seedDocument(), { ...EMPTY_VIEW, kinds: REGISTRY });
     const yes = edges.find((edge) => edge.target === "isolate_machine");
     const no = edges.find((edge) => edge.source === "condition" && edge.target === "send_email");
-    expect(yes).toMatchObject({ sourceHandle: "true", label: "Yes", id: "condition:true->isolate_machine" });
-    expect(no).toMatchObject({ sourceHandle: "false", label: "No" });
+    expect(yes).toMatchObject({ sourceHandle: "true", ariaLabel: "Severity is High (Yes) to Isolate machine", id: "condition:true->isolate_machine" });
+    expect(no).toMatchObject({ sourceHandle: "false", ariaLabel: "Severity is High (No) to Email the SOC" });
     expect(edges.find((edge) => edge.source === "trigger")?.sourceHandle).toBeNull();
   });
 
@@ -45,11 +47,11 @@ describe("document ↔ React Flow conversion", () => {
     expect(edges.filter((edge) => edge.selected).map((edge) => edge.id)).toEqual(["trigger->get_alert"]);
   });
 
-  it("gives nodes new to the document empty inputs and moves positions into the layout", () => {
+  it("keeps the inputs nodes new to the document carry and moves positions into the layout", () => {
     const nodes = documentToNodes(seedDocument()).map((node) => ({ ...node, position: { x: node.position.x + 5, y: 1 } }));
     const back = nodesToDocument(nodes, [], emptyDocument());
-    expect(back.steps.every((step) => Object.keys(step.inputs).length === 0)).toBe(true);
-    expect(back.trigger?.inputs).toEqual({});
+    expect(back.steps.map((step) => step.inputs)).toEqual(seedDocument().steps.map((step) => step.inputs));
+    expect(back.trigger?.inputs).toEqual(seedDocument().trigger?.inputs);
     expect(back.layout.send_email).toEqual({ x: 1005, y: 1 });
     expect(back.edges).toEqual([]);
   });

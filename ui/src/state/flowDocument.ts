@@ -17,7 +17,9 @@ import type { Port as BindingPort } from "../ipc/bindings/Port";
 import type { Position as BindingPosition } from "../ipc/bindings/Position";
 import type { Step as BindingStep } from "../ipc/bindings/Step";
 import type { Trigger as BindingTrigger } from "../ipc/bindings/Trigger";
-import { findNodeKind, type NodeKindId } from "../canvas/nodeKinds";
+import type { NodeKindSpec } from "../ipc/bindings/NodeKindSpec";
+import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
+import { portLabel } from "./kindSpecs";
 
 /** The trigger's node id, always (the Rust model's `TRIGGER_ID`). */
 export const TRIGGER_ID = "trigger";
@@ -31,31 +33,30 @@ export type XY = BindingPosition;
 /** The part of a flow the canvas edits. */
 export type FlowDocument = Pick<Flow, "trigger" | "steps" | "edges" | "layout">;
 
-/** The step kinds the palette offers (every palette kind except the trigger). */
-export type StepKindId = Exclude<NodeKindId, "trigger">;
-
-/** The trigger kinds of the Rust model; a new trigger starts as "a new Defender alert". */
-export type TriggerKindId = "alert_created" | "schedule" | "manual";
-export const DEFAULT_TRIGGER_KIND: TriggerKindId = "alert_created";
 
 export function emptyDocument(): FlowDocument {
   return { trigger: null, steps: [], edges: [], layout: {} };
 }
 
-// ---- React Flow side: a discriminated union of node types (xyflow's examples' habit) ----
+// ---- React Flow side: every node is one card (canvas/nodes/NodeCard.tsx) drawn from its kind's spec ----
 
 /** A validation problem shown on a node (view only: never written back to the document). */
 export type NodeProblem = Pick<Diagnostic, "message" | "severity" | "field" | "code">;
 
-type ProblemData = { problems?: NodeProblem[] };
-export type TriggerNodeData = { title: string; triggerKind: string } & ProblemData;
-export type StepNodeData = { title: string; kind: string } & ProblemData;
-export type ConditionNodeData = { title: string } & ProblemData;
+/** What a card needs: its kind (the spec says the rest), title and inputs (for its summary). */
+export type FlowNodeData = {
+  kind: string;
+  title: string;
+  inputs: Record<string, JsonValue>;
+  problems?: NodeProblem[];
+  /** The run view's cards: no renaming, no connecting, the viewed run's status. */
+  readOnly?: boolean;
+  /** Ports nothing is connected to: a run that takes one ends that path there. */
+  openPorts?: string[];
+};
 
-export type TriggerNodeType = Node<TriggerNodeData, "trigger">;
-export type StepNodeType = Node<StepNodeData, "step">;
-export type ConditionNodeType = Node<ConditionNodeData, "condition">;
-export type AppNode = TriggerNodeType | StepNodeType | ConditionNodeType;
+/** The trigger's node is of type "trigger" (it has no input); every step's is "step". */
+export type AppNode = Node<FlowNodeData, "trigger" | "step">;
 export type AppEdge = ReactFlowEdge<{ port?: Port }>;
 
 /** What the canvas knows about nodes beyond the document: selection and measured sizes. */
@@ -65,6 +66,8 @@ export interface CanvasView {
   measured: Readonly<Record<string, { width: number; height: number }>>;
   /** The last validation's diagnostics (from the Rust model), if any. */
   diagnostics?: readonly Diagnostic[];
+  /** The node kind specs (for accessible names and port labels); none: ids are shown. */
+  kinds?: readonly NodeKindSpec[];
 }
 
 export const EMPTY_VIEW: CanvasView = { selectedNodeIds: new Set(), selectedEdgeIds: new Set(), measured: {} };
@@ -88,8 +91,6 @@ export function isPort(value: unknown): value is Port {
   return value === "true" || value === "false";
 }
 
-export const PORT_LABEL: Record<Port, string> = { true: "Yes", false: "No" };
-
 const ORIGIN: XY = { x: 0, y: 0 };
 
 /** All node ids of a document, the trigger first. */
@@ -97,46 +98,50 @@ export function nodeIds(doc: FlowDocument): string[] {
   return [...(doc.trigger ? [TRIGGER_ID] : []), ...doc.steps.map((step) => step.id)];
 }
 
-/** The palette kind of a node id (`trigger` for the trigger), or undefined if there is no such node. */
+/** The kind of a node id (the trigger's kind for the trigger), or undefined if there is no such node. */
 export function kindOfNode(doc: FlowDocument, id: string): string | undefined {
-  if (id === TRIGGER_ID) return doc.trigger ? "trigger" : undefined;
+  if (id === TRIGGER_ID) return doc.trigger?.kind;
   return doc.steps.find((step) => step.id === id)?.kind;
+}
+
+/** The spec of a node's kind, if the node exists and its kind is known. */
+export function specOfNode(doc: FlowDocument, id: string, kinds: readonly NodeKindSpec[]): NodeKindSpec | undefined {
+  const kind = kindOfNode(doc, id);
+  return kind === undefined ? undefined : kinds.find((spec) => spec.kind === kind);
+}
+
+/** A node's title (the trigger's or a step's), or its id when it has none. */
+export function titleOfNode(doc: FlowDocument, id: string): string {
+  if (id === TRIGGER_ID) return doc.trigger?.title ?? "the trigger";
+  return doc.steps.find((step) => step.id === id)?.title ?? id;
 }
 
 /** Document → React Flow nodes, with the view's selection and measured sizes applied. */
 export function documentToNodes(doc: FlowDocument, view: CanvasView = EMPTY_VIEW): AppNode[] {
   const problems = problemsByNode(view.diagnostics);
-  const withProblems = (id: string) => (problems.has(id) ? { problems: problems.get(id) } : {});
-  const common = (id: string, kind: string, title: string) => ({
+  const kindTitle = (kind: string) => view.kinds?.find((spec) => spec.kind === kind)?.title ?? kind;
+  const node = (id: string, type: AppNode["type"], part: FlowTrigger | FlowStep): AppNode => ({
     id,
-    ariaLabel: `${findNodeKind(kind)?.title ?? kind}: ${title}`,
+    type,
+    ariaLabel: `${kindTitle(part.kind)}: ${part.title}`,
     position: doc.layout[id] ?? ORIGIN,
     selected: view.selectedNodeIds.has(id),
     ...(view.measured[id] ? { measured: view.measured[id] } : {}),
+    data: { kind: part.kind, title: part.title, inputs: part.inputs, ...(problems.has(id) ? { problems: problems.get(id) } : {}), ...openPortsOf(id, part.kind) },
   });
-  const nodes: AppNode[] = [];
-  if (doc.trigger) {
-    nodes.push({
-      ...common(TRIGGER_ID, "trigger", doc.trigger.title),
-      type: "trigger",
-      deletable: true,
-      data: { title: doc.trigger.title, triggerKind: doc.trigger.kind, ...withProblems(TRIGGER_ID) },
-    });
-  }
-  for (const step of doc.steps) {
-    if (step.kind === "condition") {
-      nodes.push({ ...common(step.id, step.kind, step.title), type: "condition", data: { title: step.title, ...withProblems(step.id) } });
-    } else {
-      nodes.push({ ...common(step.id, step.kind, step.title), type: "step", data: { title: step.title, kind: step.kind, ...withProblems(step.id) } });
-    }
-  }
-  return nodes;
+  const openPortsOf = (id: string, kind: string) => {
+    const ports = view.kinds?.find((spec) => spec.kind === kind)?.ports ?? [];
+    const open = ports.filter((port) => !doc.edges.some((edge) => edge.from === id && edge.port === port));
+    return open.length > 0 ? { openPorts: open } : {};
+  };
+  return [...(doc.trigger ? [node(TRIGGER_ID, "trigger", doc.trigger)] : []), ...doc.steps.map((step) => node(step.id, "step", step))];
 }
 
-/** Document → React Flow edges. Condition edges carry their port as the source handle and a label. */
+/** Document → React Flow edges. An edge from a port carries it as the source handle. */
 export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW): AppEdge[] {
   return doc.edges.map((edge) => {
     const id = edgeId(edge);
+    const source = edge.port ? specOfNode(doc, edge.from, view.kinds ?? []) : undefined;
     return {
       id,
       source: edge.from,
@@ -145,14 +150,18 @@ export function documentToEdges(doc: FlowDocument, view: CanvasView = EMPTY_VIEW
       type: "default",
       markerEnd: { type: MarkerType.ArrowClosed },
       selected: view.selectedEdgeIds.has(id),
-      ...(edge.port ? { label: PORT_LABEL[edge.port], data: { port: edge.port }, className: `edge-port-${edge.port}` } : {}),
+      // A port's edge is coloured by its port; the card labels the port ("Yes"), and the edge's
+      // accessible name says it too.
+      ...(edge.port
+        ? { ariaLabel: `${titleOfNode(doc, edge.from)} (${portLabel(source, edge.port)}) to ${titleOfNode(doc, edge.to)}`, data: { port: edge.port }, className: `edge-port-${edge.port}` }
+        : {}),
     };
   });
 }
 
 /**
- * React Flow nodes and edges → document. `previous` supplies what the nodes do not carry (the
- * trigger's and steps' inputs); nodes that are new to it start with empty inputs.
+ * React Flow nodes and edges → document. `previous` supplies the inputs (the nodes carry a copy
+ * for their summary only); nodes that are new to it keep the inputs they carry.
  */
 export function nodesToDocument(nodes: readonly AppNode[], edges: readonly AppEdge[], previous: FlowDocument = emptyDocument()): FlowDocument {
   const previousSteps = new Map(previous.steps.map((step) => [step.id, step]));
@@ -161,16 +170,11 @@ export function nodesToDocument(nodes: readonly AppNode[], edges: readonly AppEd
   const layout: Record<string, XY> = {};
   for (const node of nodes) {
     layout[node.id] = { x: node.position.x, y: node.position.y };
-    switch (node.type) {
-      case "trigger":
-        trigger = { kind: node.data.triggerKind, title: node.data.title, inputs: previous.trigger?.inputs ?? {} };
-        break;
-      case "condition":
-        steps.push({ id: node.id, kind: "condition", title: node.data.title, inputs: previousSteps.get(node.id)?.inputs ?? {} });
-        break;
-      case "step":
-        steps.push({ id: node.id, kind: node.data.kind, title: node.data.title, inputs: previousSteps.get(node.id)?.inputs ?? {} });
-        break;
+    const { kind, title } = node.data;
+    if (node.type === "trigger") {
+      trigger = { kind, title, inputs: previous.trigger?.inputs ?? node.data.inputs };
+    } else {
+      steps.push({ id: node.id, kind, title, inputs: previousSteps.get(node.id)?.inputs ?? node.data.inputs });
     }
   }
   const flowEdges = edges.map((edge): FlowEdge => {

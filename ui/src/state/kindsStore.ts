@@ -3,7 +3,6 @@
 import { create } from "zustand";
 import { ipc, type NodeKindSpec } from "../ipc/client";
 import type { JsonValue } from "../ipc/bindings/serde_json/JsonValue";
-import { DEFAULT_TRIGGER_KIND } from "./flowDocument";
 
 interface KindsState {
   kinds: readonly NodeKindSpec[];
@@ -36,9 +35,14 @@ export function findKindSpec(kind: string): NodeKindSpec | undefined {
   return useKindsStore.getState().kinds.find((spec) => spec.kind === kind);
 }
 
+/** The spec of a kind, re-rendering when the specs arrive; undefined for a kind not (yet) known. */
+export function useKindSpec(kind: string): NodeKindSpec | undefined {
+  return useKindsStore((state) => state.kinds.find((spec) => spec.kind === kind));
+}
+
 /** The inputs a new node of this kind starts with: every field's default that is not null. */
 export function defaultInputs(kind: string): Record<string, JsonValue> {
-  const spec = findKindSpec(kind === "trigger" ? DEFAULT_TRIGGER_KIND : kind);
+  const spec = findKindSpec(kind);
   if (!spec) return {};
   const inputs: Record<string, JsonValue> = {};
   for (const field of spec.inputs) {

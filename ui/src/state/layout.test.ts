@@ -1,4 +1,4 @@
-import { DEFAULT_NODE_SIZE, LAYOUT_COLUMN_GAP, LAYOUT_ROW_GAP, layers, tidyLayout } from "./layout";
+import { DEFAULT_NODE_SIZE, inferDirection, LAYOUT_COLUMN_GAP, LAYOUT_ROW_GAP, layers, tidyLayout } from "./layout";
 import { emptyDocument, type FlowDocument } from "./flowDocument";
 import { seedDocument } from "./testFlows";
 
@@ -84,5 +84,25 @@ describe("tidy layout", () => {
     expect(positions.y?.x).toBe(COLUMN);
     expect(positions.x?.y).not.toBe(positions.y?.y);
     expect(tidyLayout(emptyDocument())).toEqual({});
+  });
+});
+
+describe("tidy layout, top to bottom", () => {
+  it("puts each layer in a row, Yes below the condition and No beside it", () => {
+    const positions = tidyLayout(seedDocument(), {}, "TB");
+    expect(positions.trigger).toEqual({ x: 0, y: 0 });
+    expect(positions.get_alert?.x).toBe(0);
+    expect(positions.get_alert?.y).toBeGreaterThan(0);
+    expect(positions.isolate_machine?.x).toBe(positions.condition?.x);
+    expect(positions.isolate_machine?.y).toBeGreaterThan(positions.condition?.y ?? 0);
+    // Reached by No (one column over) and from isolate: it takes the column to the right.
+    expect(positions.send_email?.x).toBeGreaterThan(positions.isolate_machine?.x ?? 0);
+  });
+
+  it("reads the direction a document is drawn in", () => {
+    expect(inferDirection(seedDocument())).toBe("LR");
+    const tb = { ...seedDocument(), layout: tidyLayout(seedDocument(), {}, "TB") };
+    expect(inferDirection(tb)).toBe("TB");
+    expect(inferDirection(emptyDocument())).toBe("TB");
   });
 });

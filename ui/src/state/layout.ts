@@ -1,4 +1,4 @@
-//! Tidy layout: a layered left-to-right arrangement, no dependency needed.
+//! Tidy layout: a layered arrangement, top to bottom or left to right, no dependency needed.
 //!
 //! Each node's column is its longest path from a root (the trigger, or any node nothing leads
 //! into), so every edge points rightwards. Within a column a node sits level with its parent; a
@@ -42,44 +42,72 @@ export function layers(doc: FlowDocument): Map<string, number> {
   return layer;
 }
 
-/** New positions for every node of the document. */
-export function tidyLayout(doc: FlowDocument, sizes: Sizes = {}): Record<string, XY> {
+/** Which way a flow reads: top to bottom (the default for new flows) or left to right. */
+export type LayoutDirection = "TB" | "LR";
+export const DEFAULT_DIRECTION: LayoutDirection = "TB";
+
+/**
+ * The direction a document is drawn in, read from its layout: the trigger's first successor below
+ * it means top to bottom, beside it left to right; a flow with nothing to compare is `fallback`.
+ */
+export function inferDirection(doc: FlowDocument, fallback: LayoutDirection = DEFAULT_DIRECTION): LayoutDirection {
+  for (const edge of doc.edges) {
+    const from = doc.layout[edge.from];
+    const to = doc.layout[edge.to];
+    if (!from || !to) continue;
+    const dx = Math.abs(to.x - from.x);
+    const dy = Math.abs(to.y - from.y);
+    if (dx === dy) continue;
+    return dy > dx ? "TB" : "LR";
+  }
+  return fallback;
+}
+
+/**
+ * New positions for every node of the document. Left to right, layers are columns and a second
+ * port's branch goes one row below; top to bottom, layers are rows and it goes one column right.
+ */
+export function tidyLayout(doc: FlowDocument, sizes: Sizes = {}, direction: LayoutDirection = "LR"): Record<string, XY> {
   const size = (id: string) => sizes[id] ?? DEFAULT_NODE_SIZE;
+  // "along" is the way edges point (x for LR, y for TB); "across" is where siblings stack.
+  const alongSize = (id: string) => (direction === "LR" ? size(id).width : size(id).height);
+  const acrossSize = (id: string) => (direction === "LR" ? size(id).height : size(id).width);
+  const alongGap = direction === "LR" ? LAYOUT_COLUMN_GAP : LAYOUT_ROW_GAP + 30;
+  const acrossGap = direction === "LR" ? LAYOUT_ROW_GAP : LAYOUT_COLUMN_GAP / 2;
   const layerOf = layers(doc);
-  const columnCount = Math.max(-1, ...layerOf.values()) + 1;
-  const columns: string[][] = Array.from({ length: columnCount }, () => []);
+  const layerCount = Math.max(-1, ...layerOf.values()) + 1;
+  const columns: string[][] = Array.from({ length: layerCount }, () => []);
   // Document order (trigger first) breaks ties, so the result is deterministic.
   for (const id of nodeIds(doc)) columns[layerOf.get(id) ?? 0]?.push(id);
 
-  const rowStep = (id: string) => size(id).height + LAYOUT_ROW_GAP;
+  const acrossStep = (id: string) => acrossSize(id) + acrossGap;
+  const across: Record<string, number> = {};
   const result: Record<string, XY> = {};
-  let x = 0;
+  let along = 0;
   let nextFreeRoot = 0;
   for (const column of columns) {
     const wanted = column.map((id, index) => {
-      const parents = doc.edges.filter((edge) => edge.to === id && result[edge.from] && (layerOf.get(edge.from) ?? 0) < (layerOf.get(id) ?? 0));
+      const parents = doc.edges.filter((edge) => edge.to === id && across[edge.from] !== undefined && (layerOf.get(edge.from) ?? 0) < (layerOf.get(id) ?? 0));
       if (parents.length === 0) {
-        // A root: the trigger at the top, other roots below everything placed so far.
-        const y = id === TRIGGER_ID ? 0 : nextFreeRoot;
-        return { id, y, order: index };
+        // A root: the trigger first, other roots beyond everything placed so far.
+        return { id, at: id === TRIGGER_ID ? 0 : nextFreeRoot, order: index };
       }
-      const ys = parents.map((edge) => {
-        const parentY = (result[edge.from] as XY).y;
-        return edge.port === "false" ? parentY + rowStep(edge.from) : parentY;
-      });
-      return { id, y: Math.max(...ys), order: index };
+      // The model's ports are `true` and `false`: the second (No) branch is offset by one step.
+      const offers = parents.map((edge) => (across[edge.from] as number) + (edge.port === "false" ? acrossStep(edge.from) : 0));
+      return { id, at: Math.max(...offers), order: index };
     });
-    wanted.sort((a, b) => a.y - b.y || a.order - b.order);
+    wanted.sort((a, b) => a.at - b.at || a.order - b.order);
     let floor = -Infinity;
-    let widest = 0;
+    let deepest = 0;
     for (const entry of wanted) {
-      const y = Math.max(entry.y, floor);
-      result[entry.id] = { x, y };
-      floor = y + rowStep(entry.id);
-      widest = Math.max(widest, size(entry.id).width);
+      const at = Math.max(entry.at, floor);
+      across[entry.id] = at;
+      result[entry.id] = direction === "LR" ? { x: along, y: at } : { x: at, y: along };
+      floor = at + acrossStep(entry.id);
+      deepest = Math.max(deepest, alongSize(entry.id));
       nextFreeRoot = Math.max(nextFreeRoot, floor);
     }
-    x += widest + LAYOUT_COLUMN_GAP;
+    along += deepest + alongGap;
   }
   return result;
 }
