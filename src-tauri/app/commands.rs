@@ -10,8 +10,7 @@ use flowguard_commands::flows;
 use flowguard_ipc::{
     ActivityPage, AppInfo, AvailableOutput, BacklogRun, CommandError, CommandErrorKind,
     EnableOptions, EnablePreview, EnableResult, Flow, FlowSummary, FlowVersion, FlowVersionView,
-    NodeKindSpec, PublishResult, SaveResult, StoredFlowView, TemplateInfo,
-    VersionDiff,
+    NodeKindSpec, PublishResult, SaveResult, StoredFlowView, TemplateInfo, VersionDiff,
 };
 use flowguard_model::{Position, TRIGGER_ID, Trigger};
 use flowguard_store::Store;

@@ -10,8 +10,8 @@ use chrono::Utc;
 
 use flowguard_commands::setup::Mode;
 use flowguard_ipc::{
-    AlertChoice, CommandError, EmailPreview, EngineStatus, Flow, RunDetail,
-    RunListItem, RunRequest, TriggerChoice,
+    AlertChoice, CommandError, EmailPreview, EngineStatus, Flow, RunDetail, RunListItem,
+    RunRequest, TriggerChoice,
 };
 
 use crate::host::EngineHost;
@@ -24,7 +24,6 @@ pub const ALERT_CHOICES: usize = 50;
 pub const ALERT_LOOKBACK_DAYS: i64 = 30;
 /// The most runs one history request returns.
 pub const MAX_RUNS_LISTED: usize = 500;
-
 
 /// The running engine, or why there is none.
 pub(crate) async fn with_engine<T>(

@@ -12,8 +12,8 @@ pub mod flow;
 pub mod graph;
 pub mod kinds;
 pub mod parse;
-pub mod source;
 pub mod plan;
+pub mod source;
 pub mod templates;
 pub mod validate;
 
@@ -27,7 +27,7 @@ pub use kinds::{
     node_kind, node_kinds, typed_input,
 };
 pub use parse::{MAX_FLOW_BYTES, ParseError, parse_and_validate, parse_flow};
-pub use source::RunSource;
 pub use plan::{Plan, PlanEdge, PlannedStep, PlannedTrigger};
+pub use source::RunSource;
 pub use templates::TemplateInfo;
 pub use validate::{Diagnostic, DiagnosticCode, Severity, has_errors, validate};
