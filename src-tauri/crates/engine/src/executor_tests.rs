@@ -357,7 +357,11 @@ async fn retryable_errors_are_retried_and_permanent_ones_fail_at_once() {
         1,
         "isolated exactly once"
     );
-    insta::assert_json_snapshot!("retry_after_429_and_500", h.log.history("r3"));
+    // Keys sorted: serde_json keeps insertion order when a crate in the build enables
+    // `preserve_order` (Tauri does), so the snapshot must not depend on it.
+    insta::with_settings!({ sort_maps => true }, {
+        insta::assert_json_snapshot!("retry_after_429_and_500", h.log.history("r3"));
+    });
 
     let defender = FakeDefender::default();
     defender
@@ -442,7 +446,11 @@ async fn a_resumed_run_reuses_an_isolation_that_already_happened() {
         .unwrap();
     assert_eq!(output["actionId"], "action-9");
     assert_eq!(output["reusedExistingAction"], true);
-    insta::assert_json_snapshot!("resume_after_a_crash_mid_isolation", h.log.history("r5"));
+    // Keys sorted: serde_json keeps insertion order when a crate in the build enables
+    // `preserve_order` (Tauri does), so the snapshot must not depend on it.
+    insta::with_settings!({ sort_maps => true }, {
+        insta::assert_json_snapshot!("resume_after_a_crash_mid_isolation", h.log.history("r5"));
+    });
 }
 
 #[tokio::test]
@@ -475,7 +483,11 @@ async fn an_email_in_flight_at_a_crash_interrupts_the_run_instead_of_resending()
             .unwrap()
             .contains("may or may not have been sent")
     );
-    insta::assert_json_snapshot!("email_in_flight_interrupts", h.log.history("r6"));
+    // Keys sorted: serde_json keeps insertion order when a crate in the build enables
+    // `preserve_order` (Tauri does), so the snapshot must not depend on it.
+    insta::with_settings!({ sort_maps => true }, {
+        insta::assert_json_snapshot!("email_in_flight_interrupts", h.log.history("r6"));
+    });
 }
 
 #[tokio::test]
@@ -506,7 +518,11 @@ async fn a_dry_run_records_the_requests_without_sending_them() {
             .contains("(dry run: not sent)"),
         "the body names the unsent action"
     );
-    insta::assert_json_snapshot!("dry_run", h.log.history("r7"));
+    // Keys sorted: serde_json keeps insertion order when a crate in the build enables
+    // `preserve_order` (Tauri does), so the snapshot must not depend on it.
+    insta::with_settings!({ sort_maps => true }, {
+        insta::assert_json_snapshot!("dry_run", h.log.history("r7"));
+    });
 }
 
 #[tokio::test]
