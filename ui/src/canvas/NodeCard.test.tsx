@@ -90,7 +90,7 @@ describe("node card", () => {
     const menu = screen.getByRole("dialog", { name: "Add a step after this one" });
     const search = within(menu).getByRole("combobox", { name: "Search steps" });
     expect(search).toHaveFocus();
-    fireEvent.change(search, { target: { value: "isolate" } });
+    fireEvent.change(search, { target: { value: "isolate machine" } });
     expect(within(menu).getAllByRole("option").map((option) => option.textContent)).toEqual([expect.stringContaining("Isolate machine")]);
     fireEvent.keyDown(search, { key: "Enter" });
     expect(screen.queryByTestId("node-menu")).not.toBeInTheDocument();

@@ -96,7 +96,7 @@ describe("Run now", () => {
     let dialog = screen.getByRole("dialog", { name: "Run now" });
     fireEvent.click(within(dialog).getByRole("radio", { name: /Sample alert/ }));
     fireEvent.click(within(dialog).getByRole("checkbox", { name: /Dry run/ }));
-    fireEvent.click(within(dialog).getByRole("button", { name: "Run (isolates for real)" }));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Run (for real: Isolate machine)" }));
     await waitFor(() => expect(calls).toContain("run_flow"));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
