@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use thirtyfour::prelude::*;
 
 /// The repository root.
@@ -252,6 +252,35 @@ pub async fn skip_tour_to_gallery(driver: &WebDriver) -> Result<()> {
     click(driver, "[data-testid=tour-skip]")
         .await
         .context("a first start shows no tour to skip")?;
+    // The tour's card follows what it points at (the demo banner appears once the engine's status
+    // is read), so a click aimed at Skip can land where the card was a moment before: on the
+    // gallery's "Take the tour", which starts it again. Skip until it stays gone for a second.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut gone_since: Option<Instant> = None;
+    loop {
+        let tour_open = !driver
+            .find_all(By::Css("[data-testid=tour]"))
+            .await?
+            .is_empty();
+        if tour_open {
+            gone_since = None;
+            ensure!(
+                Instant::now() < deadline,
+                "the tour kept coming back after Skip tour for 20 s"
+            );
+            if let Some(skip) = driver
+                .find_all(By::Css("[data-testid=tour-skip]"))
+                .await?
+                .into_iter()
+                .next()
+            {
+                let _ = skip.click().await;
+            }
+        } else if gone_since.get_or_insert_with(Instant::now).elapsed() >= Duration::from_secs(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     displayed(driver, "[data-testid=gallery]")
         .await
         .context("a first start shows no template gallery")?;
