@@ -62,7 +62,8 @@ impl fmt::Display for ConnectionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failed: {}", self.step, self.message)?;
         if !self.hint.is_empty() {
-            write!(f, " {}", self.hint)?;
+            let stop = if self.message.ends_with('.') { "" } else { "." };
+            write!(f, "{stop} {}", self.hint)?;
         }
         Ok(())
     }

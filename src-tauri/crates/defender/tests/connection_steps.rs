@@ -39,8 +39,8 @@ fn config(base: &str, tenant: &str, client: &str, secret: &str) -> DefenderConfi
 fn emulator_config(emulator: &EmulatorHandle, secret: &str) -> DefenderConfig {
     config(
         &emulator.base_url(),
-        &emulator.tenant_id(),
-        &emulator.client_id(),
+        emulator.tenant_id(),
+        emulator.client_id(),
         secret,
     )
 }
@@ -141,7 +141,7 @@ async fn a_forbidden_api_call_names_the_permission_and_admin_consent() {
             .unwrap();
         assert!(control.status().is_success(), "{}", control.status());
         let client =
-            DefenderClient::new(&emulator_config(&emulator, &emulator.client_secret())).unwrap();
+            DefenderClient::new(&emulator_config(&emulator, emulator.client_secret())).unwrap();
         let failure = client
             .test_connection()
             .await
