@@ -1,10 +1,26 @@
 import { useState } from "react";
 import { errorText, ipc, type DefenderSettingsInput, type SettingsView } from "../ipc/client";
 import type { DefenderSettings } from "../ipc/bindings/DefenderSettings";
+import type { ConnectionFailure } from "../ipc/bindings/ConnectionFailure";
+import type { ConnectionStep } from "../ipc/bindings/ConnectionStep";
 import { useEngineStore } from "../engine/engineStore";
 import { OutcomeText, TextField, describedBy, useReportDirty, type Outcome } from "./fields";
 import { PermissionGuide } from "./PermissionGuide";
 import { CLOUDS, defenderProblems, type DefenderForm } from "./validation";
+
+/** The step of a failed "Test connection", as the analyst reads it. */
+const STEP_LABELS: Record<ConnectionStep, string> = {
+  dns: "DNS (host name)",
+  connect: "Connection",
+  tls: "TLS (certificate)",
+  token: "Token request (Entra ID)",
+  api: "API call (Defender)",
+};
+
+function failureText(failure: ConnectionFailure): string {
+  const code = failure.code ? ` (${failure.code})` : "";
+  return `${STEP_LABELS[failure.step]} failed${code}: ${failure.message}`;
+}
 
 function initialForm(defender: DefenderSettings | null): DefenderForm {
   return {
@@ -47,6 +63,7 @@ export function DefenderSection({ defender, onSettings, onDirty }: Props) {
   const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState<"test" | "save" | "remove" | null>(null);
   const [testOutcome, setTestOutcome] = useState<Outcome>(null);
+  const [testHint, setTestHint] = useState<string | null>(null);
   const [saveOutcome, setSaveOutcome] = useState<Outcome>(null);
   const [confirmingRemove, setConfirmingRemove] = useState(false);
   const hasSecret = defender?.hasSecret ?? false;
@@ -65,11 +82,13 @@ export function DefenderSection({ defender, onSettings, onDirty }: Props) {
 
   const test = async () => {
     setTestOutcome(null);
+    setTestHint(null);
     if (!valid()) return;
     setBusy("test");
     try {
       const result = await ipc.testDefenderConnection(defenderInput(form));
-      setTestOutcome({ ok: result.ok, text: result.message });
+      setTestOutcome({ ok: result.ok, text: result.failure ? failureText(result.failure) : result.message });
+      setTestHint(result.failure?.hint || null);
     } catch (error) {
       setTestOutcome({ ok: false, text: errorText(error) });
     } finally {
@@ -190,6 +209,11 @@ export function DefenderSection({ defender, onSettings, onDirty }: Props) {
           </div>
         )}
         <OutcomeText outcome={testOutcome} testId="defender-test-result" />
+        {testHint && (
+          <p className="field-help" data-testid="defender-test-hint">
+            {testHint}
+          </p>
+        )}
         <OutcomeText outcome={saveOutcome} testId="defender-save-result" />
       </form>
     </section>

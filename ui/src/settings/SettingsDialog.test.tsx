@@ -141,6 +141,22 @@ describe("Settings dialog", () => {
     expect(screen.getByTestId("defender-test-result")).toHaveTextContent("Connected: 12 alerts readable.");
   });
 
+  it("names the failed step of the test connection and what to do", async () => {
+    const failure = {
+      step: "token",
+      code: "AADSTS7000215",
+      message: "Entra ID refused the token request: invalid_client: AADSTS7000215: Invalid client secret provided.",
+      hint: "The client secret is wrong: enter the secret's Value (not its Secret ID).",
+    };
+    backend(settings(), { test_defender_connection: () => ({ ok: false, message: "token request failed", failure }) });
+    render(<SettingsDialog onClose={onClose} />);
+    await screen.findByDisplayValue(TENANT);
+    fireEvent.click(screen.getByRole("button", { name: "Test connection" }));
+    const result = await screen.findByTestId("defender-test-result");
+    expect(result).toHaveTextContent("Token request (Entra ID) failed (AADSTS7000215): Entra ID refused the token request");
+    expect(screen.getByTestId("defender-test-hint")).toHaveTextContent("The client secret is wrong");
+  });
+
   it("removes the connection only after confirmation", async () => {
     backend(settings());
     render(<SettingsDialog onClose={onClose} />);

@@ -13,8 +13,8 @@ use flowguard_defender::{Cloud, DefenderClient, DefenderConfig, Secret};
 use flowguard_email::{SmtpSecurity, SmtpSettings};
 use flowguard_engine::connectors::Mailer;
 use flowguard_ipc::{
-    CheckResult, CommandError, DefenderSettings, DefenderSettingsInput, MailSettings, SettingsView,
-    SmtpSettingsInput, SmtpSettingsView,
+    CheckResult, CommandError, ConnectionFailure, ConnectionStep, DefenderSettings,
+    DefenderSettingsInput, MailSettings, SettingsView, SmtpSettingsInput, SmtpSettingsView,
 };
 use flowguard_secrets::{SecretKey, SecretStore};
 use flowguard_store::Store;
@@ -210,12 +210,37 @@ pub async fn test_defender(
                 "Connected: Entra issued a token and the API answered ({} machine(s) listed with $top=1).",
                 report.machines_seen
             ),
+            failure: None,
         },
-        Err(error) => CheckResult {
-            ok: false,
-            message: error.to_string(),
-        },
+        Err(error) => {
+            let failure = error.connection_failure();
+            tracing::info!(step = %failure.step, code = ?failure.code, "Test connection failed");
+            CheckResult {
+                ok: false,
+                message: failure.to_string(),
+                failure: Some(connection_failure_view(failure)),
+            }
+        }
     })
+}
+
+/// The IPC shape of a failed step.
+pub fn connection_failure_view(
+    failure: flowguard_defender::ConnectionFailure,
+) -> ConnectionFailure {
+    use flowguard_defender::ConnectionStep as Step;
+    ConnectionFailure {
+        step: match failure.step {
+            Step::Dns => ConnectionStep::Dns,
+            Step::Connect => ConnectionStep::Connect,
+            Step::Tls => ConnectionStep::Tls,
+            Step::Token => ConnectionStep::Token,
+            Step::Api => ConnectionStep::Api,
+        },
+        code: failure.code,
+        message: failure.message,
+        hint: failure.hint,
+    }
 }
 
 /// Forgets the Defender connection (and Graph, which sends with its app registration) and its
@@ -353,10 +378,12 @@ pub async fn send_test_email(
                 "Sent to {to} ({})",
                 sent["messageId"].as_str().unwrap_or("accepted")
             ),
+            failure: None,
         },
         Err(error) => CheckResult {
             ok: false,
             message: error.to_string(),
+            failure: None,
         },
     })
 }
@@ -447,6 +474,55 @@ mod tests {
         );
         save_smtp(&store, secrets.as_ref(), None).unwrap();
         assert!(view(&store, secrets.as_ref()).unwrap().mail.smtp.is_none());
+    }
+
+    #[tokio::test]
+    async fn test_connection_names_the_failed_step_and_what_to_do() {
+        let emulator =
+            flowguard_emulator::Emulator::start(flowguard_emulator::EmulatorConfig::default())
+                .await
+                .unwrap();
+        let secrets = memory();
+        let mut input = DefenderSettingsInput {
+            tenant_id: emulator.tenant_id().to_owned(),
+            client_id: emulator.client_id().to_owned(),
+            cloud: "custom".into(),
+            api_url: Some(emulator.base_url()),
+            login_url: Some(emulator.base_url()),
+            client_secret: Some(emulator.client_secret().to_owned()),
+        };
+        let ok = test_defender(secrets.as_ref(), &input).await.unwrap();
+        assert!(ok.ok, "{}", ok.message);
+        assert_eq!(ok.failure, None);
+
+        input.client_secret = Some("not-the-secret".into());
+        let wrong = test_defender(secrets.as_ref(), &input).await.unwrap();
+        assert!(!wrong.ok);
+        let failure = wrong.failure.expect("a failed step");
+        assert_eq!(failure.step, ConnectionStep::Token);
+        assert_eq!(failure.code.as_deref(), Some("AADSTS7000215"));
+        assert!(
+            failure.hint.contains("client secret is wrong"),
+            "{}",
+            failure.hint
+        );
+        assert!(
+            wrong.message.starts_with("token request failed"),
+            "{}",
+            wrong.message
+        );
+        let json = serde_json::to_value(&failure).unwrap();
+        assert_eq!(json["step"], "token");
+
+        input.api_url = Some("https://nohost.invalid".into());
+        input.login_url = Some("https://nohost.invalid".into());
+        let dns = test_defender(secrets.as_ref(), &input).await.unwrap();
+        assert_eq!(
+            dns.failure.map(|f| f.step),
+            Some(ConnectionStep::Dns),
+            "{}",
+            dns.message
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::config::Secret;
+use crate::diagnosis::classify;
 use crate::error::{DefenderError, TokenError, snippet};
 
 /// A token lifetime when Entra does not say (the documented hour).
@@ -137,21 +138,34 @@ fn token_error(
             error: response.error().to_string(),
             description: response.error_description().cloned(),
             transport: false,
+            network: None,
         },
-        RequestTokenError::Request(request) => TokenError {
-            error: format!("the token endpoint could not be reached: {request}"),
-            description: None,
-            transport: true,
-        },
+        RequestTokenError::Request(request) => {
+            let network = match &request {
+                HttpClientError::Reqwest(error) => Some(classify(error)),
+                _ => None,
+            };
+            let detail = network
+                .as_ref()
+                .map_or_else(|| request.to_string(), |failure| failure.detail.clone());
+            TokenError {
+                error: format!("the token endpoint could not be reached: {detail}"),
+                description: None,
+                transport: true,
+                network,
+            }
+        }
         RequestTokenError::Parse(parse, body) => TokenError {
             error: format!("the token endpoint's answer is not a token: {parse}"),
             description: Some(snippet(&body)),
             transport: false,
+            network: None,
         },
         RequestTokenError::Other(other) => TokenError {
             error: other,
             description: None,
             transport: false,
+            network: None,
         },
     }
 }

@@ -201,6 +201,8 @@ pub struct TokenError {
     pub description: Option<String>,
     /// True when the token endpoint could not be reached (worth retrying).
     pub transport: bool,
+    /// When it could not be reached: the step that failed (DNS, connect, TLS) and why.
+    pub network: Option<crate::diagnosis::NetworkFailure>,
 }
 
 impl TokenError {
@@ -414,6 +416,7 @@ mod tests {
             error: "invalid_client".to_owned(),
             description: Some("AADSTS7000215: Invalid client secret provided.".to_owned()),
             transport: false,
+            network: None,
         });
         assert_eq!(token.code(), Some("invalid_client"));
         assert_eq!(token.retry_after(), None);
@@ -461,6 +464,7 @@ mod tests {
             error: "invalid_client".to_owned(),
             description: Some("AADSTS7000215: Invalid client secret provided.".to_owned()),
             transport: false,
+            network: None,
         };
         assert_eq!(token.aadsts_code(), Some("AADSTS7000215"));
         assert!(token.to_string().contains("invalid_client"));

@@ -9,6 +9,7 @@
 mod auth;
 pub mod client;
 pub mod config;
+pub mod diagnosis;
 pub mod entities;
 pub mod error;
 pub mod limiter;
@@ -29,6 +30,7 @@ pub type Config = DefenderConfig;
 pub use config::{
     CLOUD_NAMES, Cloud, CloudNameError, ConfigError, DEFAULT_SCOPE, DefenderConfig, Region, Secret,
 };
+pub use diagnosis::{ConnectionFailure, ConnectionStep, NetworkFailure, aadsts_hint};
 pub use error::{ApiError, DefenderError, ErrorKind, Operation, TokenError};
 pub use limiter::{Limit, RateLimits, TenantLimiter};
 pub use retry::RetryPolicy;

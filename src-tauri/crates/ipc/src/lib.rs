@@ -466,6 +466,38 @@ pub struct SettingsView {
 pub struct CheckResult {
     pub ok: bool,
     pub message: String,
+    /// For a failed "Test connection": which step failed and what to do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub failure: Option<ConnectionFailure>,
+}
+
+/// The step of a connection that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStep {
+    /// The host name does not resolve.
+    Dns,
+    /// The TCP connection failed.
+    Connect,
+    /// The TLS handshake failed (certificate, TLS inspection).
+    Tls,
+    /// Entra ID refused the token request.
+    Token,
+    /// The Defender API refused the call.
+    Api,
+}
+
+/// Which step of "Test connection" failed, Entra's AADSTS code or the API's status when there is
+/// one, what happened and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionFailure {
+    pub step: ConnectionStep,
+    /// `AADSTS7000215`, `HTTP 403 Forbidden`, ...
+    pub code: Option<String>,
+    pub message: String,
+    pub hint: String,
 }
 
 /// A Send Email step rendered against a run's data or a sample alert.
@@ -537,6 +569,8 @@ pub fn export_bindings(directory: &Path) -> Result<Vec<PathBuf>, ts_rs::ExportEr
     MailSettings::export_all(&config)?;
     SettingsView::export_all(&config)?;
     CheckResult::export_all(&config)?;
+    ConnectionStep::export_all(&config)?;
+    ConnectionFailure::export_all(&config)?;
     EmailPreview::export_all(&config)?;
     ImportResult::export_all(&config)?;
     FlowVersionView::export_all(&config)?;
