@@ -14,6 +14,9 @@
 //!    subject's old → new value) and a new alert runs the new version.
 //! 3. `a_dry_run_only_flow_sends_nothing_in_the_background`: a dry-run-only flow, published and
 //!    on, runs on a new High alert as a dry run: no isolation, no email; the feed says so.
+//! 4. `an_unconnected_no_branch_ends_its_path`: the template's review email deleted, the
+//!    condition's No output is unconnected and its card says the path ends there; Run now for real
+//!    on a Medium alert succeeds, isolate and the SOC email skipped: nothing isolated, no email.
 //!
 //! `FLOWGUARD_E2E_SCREENSHOTS=DIR` saves the first start (tour, gallery), the Enable dialog (and
 //! its backlog preview), the publish diff and the activity feed at 1280×800 and 900×560 there.
@@ -614,6 +617,82 @@ async fn a_dry_run_only_flow_sends_nothing_in_the_background() -> Result<()> {
                 .is_selected()
                 .await?,
             "dry run only switched itself off"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built app, Xvfb and tauri-driver: run scripts/test.sh"]
+async fn an_unconnected_no_branch_ends_its_path() -> Result<()> {
+    with_app("safety-unconnected-branch", |driver, _session| async move {
+        flow_from_gallery(&driver, false).await?;
+        let review = ".flow-node[data-node-id=\"email_review\"]";
+        displayed(&driver, review)
+            .await?
+            .find(By::Css("[data-testid=node-title]"))
+            .await?
+            .click()
+            .await?;
+        driver
+            .action_chain()
+            .send_keys(Key::Delete)
+            .perform()
+            .await?;
+        eventually("the review email gone from the canvas", WAIT, || async {
+            Ok(driver
+                .find_all(By::Css(review))
+                .await?
+                .is_empty()
+                .then_some(()))
+        })
+        .await?;
+        let condition = displayed(&driver, ".flow-node[data-node-id=\"is_high\"]")
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            condition.contains("ends"),
+            "the condition's unconnected No output does not say its path ends: {condition:?}"
+        );
+
+        let emulator = emulator_url(&driver).await?;
+        let mail_before = mail_subjects(&emulator).await?.len();
+        let alert = create_alert(
+            &emulator,
+            "Medium",
+            "E2E unconnected No branch",
+            "pc-medium.contoso.com",
+        )
+        .await?;
+        run_now_for_real(&driver, &alert).await?;
+        let mut steps = Vec::new();
+        for row in driver.find_all(By::Css("[data-testid=run-step]")).await? {
+            steps.push((
+                row.attr("data-step-id").await?.unwrap_or_default(),
+                row.attr("data-status").await?.unwrap_or_default(),
+            ));
+        }
+        for (step, wanted) in [
+            ("get_alert", "succeeded"),
+            ("is_high", "succeeded"),
+            ("isolate", "skipped"),
+            ("email_soc", "skipped"),
+        ] {
+            ensure!(
+                steps
+                    .iter()
+                    .any(|(id, status)| id == step && status == wanted),
+                "after a Medium alert's run the step {step} should be {wanted}: {steps:?}"
+            );
+        }
+        let paths = isolate_paths(&emulator).await?;
+        ensure!(paths.is_empty(), "a Medium alert isolated: {paths:?}");
+        let mail = mail_subjects(&emulator).await?;
+        ensure!(
+            mail.len() == mail_before,
+            "the unconnected No branch sent email: {mail:?}"
         );
         Ok(())
     })
