@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
-import { FlowsSidebar } from "./FlowsSidebar";
+import { FlowsSidebar, UNDO_MS } from "./FlowsSidebar";
 import { FlowHeader } from "./FlowHeader";
 import { resetFlowSession, startAutosave, useFlowSession } from "../state/flowSession";
 import { resetEditor, useEditorStore } from "../state/editorStore";
@@ -98,6 +98,32 @@ describe("Flows sidebar", () => {
     await screen.findByRole("button", { name: /Open Alpha/ });
     expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ id: "alpha", name: "Alpha" }) });
     expect(backend.has("alpha")).toBe(true);
+  });
+
+  it("the Undo notice stays while hovered or focused, and goes once left alone", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      fakeBackend([flow("alpha", "Alpha"), flow("beta", "Beta")]);
+      render(<FlowsSidebar />);
+      await act(() => useFlowSession.getState().refresh());
+      fireEvent.click(screen.getByTestId("flow-delete-alpha"));
+      fireEvent.click(screen.getByTestId("confirm-delete"));
+      const toast = await screen.findByTestId("undo-toast");
+      fireEvent.pointerEnter(toast);
+      act(() => void vi.advanceTimersByTime(UNDO_MS * 3));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      fireEvent.pointerLeave(toast);
+      fireEvent.focus(screen.getByTestId("undo-delete"));
+      act(() => void vi.advanceTimersByTime(UNDO_MS * 3));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      fireEvent.blur(screen.getByTestId("undo-delete"));
+      act(() => void vi.advanceTimersByTime(UNDO_MS - 100));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      act(() => void vi.advanceTimersByTime(200));
+      expect(screen.queryByTestId("undo-toast")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("switching a flow on opens the Enable dialog; switching it off does not ask", async () => {

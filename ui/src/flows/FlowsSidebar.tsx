@@ -8,7 +8,7 @@ import { FlowStatusLine, useNow } from "./flowStatus";
 import { useImportExport } from "./ImportExport";
 import "./flows.css";
 
-/** How long the Undo toast stays after a deletion. */
+/** How long the Undo toast stays after a deletion (counted while the pointer or the focus is not on it). */
 export const UNDO_MS = 8000;
 
 function NewFlowMenu({ onClose }: { onClose: () => void }) {
@@ -249,14 +249,27 @@ function UndoToast() {
   const deleted = useFlowSession((state) => state.deleted);
   const undoDelete = useFlowSession((state) => state.undoDelete);
   const dismiss = useFlowSession((state) => state.dismissDeleted);
+  // Held while hovered or focused, like the canvas's notice: reaching for Undo never loses it.
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!deleted) return;
+    if (!deleted || held) return;
     const timer = window.setTimeout(dismiss, UNDO_MS);
     return () => window.clearTimeout(timer);
-  }, [deleted, dismiss]);
+  }, [deleted, held, dismiss]);
+  useEffect(() => {
+    if (!deleted) setHeld(false);
+  }, [deleted]);
   if (!deleted) return null;
   return (
-    <div className="undo-toast" role="status" data-testid="undo-toast">
+    <div
+      className="undo-toast"
+      role="status"
+      data-testid="undo-toast"
+      onPointerEnter={() => setHeld(true)}
+      onPointerLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
       <span>Deleted “{deleted.flow.name}”.</span>
       <button type="button" className="plain-button" data-testid="undo-delete" onClick={() => void undoDelete()}>
         Undo
