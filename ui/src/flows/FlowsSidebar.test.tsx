@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import { FlowsSidebar, UNDO_MS } from "./FlowsSidebar";
 import { FlowHeader } from "./FlowHeader";
@@ -72,6 +72,33 @@ describe("Flows sidebar", () => {
     fireEvent.click(screen.getByRole("button", { name: /Open Alpha/ }));
     await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe("alpha"));
     expect(useEditorStore.getState().doc.trigger?.kind).toBe("manual");
+  });
+
+  it("shows a long name whole (wrapped, its tooltip the whole name)", async () => {
+    const long = "Isolate every machine with a High severity alert from the EMEA tenant";
+    fakeBackend([flow("long", long)]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    const name = within(screen.getByTestId("flow-item-long")).getByText(long);
+    expect(name).toHaveTextContent(long);
+    expect(name).toHaveAttribute("title", long);
+  });
+
+  it("warns under the name when another flow has the same name, and while renaming to a taken name", async () => {
+    fakeBackend([flow("alpha", "Alpha"), flow("alpha-2", "alpha "), flow("beta", "Beta")]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    expect(screen.getByTestId("flow-name-warning-alpha")).toHaveTextContent("Another flow is already called “alpha ”");
+    expect(screen.getByTestId("flow-name-warning-alpha-2")).toHaveTextContent("Another flow is already called “Alpha”");
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
+    fireEvent.click(screen.getByTestId("flow-rename-beta"));
+    const input = screen.getByTestId("flow-rename-input-beta");
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
+    fireEvent.change(input, { target: { value: "ALPHA" } });
+    expect(screen.getByTestId("flow-name-warning-beta")).toHaveTextContent("Another flow is already called “Alpha”");
+    expect(input).toHaveAccessibleDescription(expect.stringContaining("Another flow is already called"));
+    fireEvent.change(input, { target: { value: "Gamma" } });
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
   });
 
   it("creates a flow from a template and opens it", async () => {

@@ -6,6 +6,7 @@ import { openFromTemplate } from "../gallery/TemplateGallery";
 import { useFlowDialogs } from "./flowDialogs";
 import { FlowStatusLine, useNow } from "./flowStatus";
 import { useImportExport } from "./ImportExport";
+import { duplicateNameWarning } from "./flowNames";
 import "./flows.css";
 
 /** How long the Undo toast stays after a deletion (counted while the pointer or the focus is not on it). */
@@ -111,8 +112,10 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
   };
   const [draft, setDraft] = useState(summary.name);
   const problems = summary.problems;
+  const flows = useFlowSession((state) => state.flows);
 
   if (mode === "renaming") {
+    const renameWarning = duplicateNameWarning(draft, summary.id, flows);
     const finish = (save: boolean) => {
       setMode("idle");
       if (save && draft.trim() && draft.trim() !== summary.name) void rename(summary.id, draft);
@@ -128,15 +131,22 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
           autoFocus
           onChange={(event) => setDraft(event.target.value)}
           onBlur={() => finish(true)}
+          aria-describedby={renameWarning ? `flow-name-warning-${summary.id}` : undefined}
           onKeyDown={(event) => {
             if (event.key === "Enter") finish(true);
             if (event.key === "Escape") finish(false);
           }}
         />
+        {renameWarning && (
+          <span className="flow-name-warning" id={`flow-name-warning-${summary.id}`} role="status" data-testid={`flow-name-warning-${summary.id}`}>
+            {renameWarning}
+          </span>
+        )}
       </li>
     );
   }
 
+  const sharedName = duplicateNameWarning(summary.name, summary.id, flows);
   return (
     <li className={`flow-item${open ? " open" : ""}`} data-testid={`flow-item-${summary.id}`}>
       <button
@@ -153,7 +163,9 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         <span className={`enabled-dot${summary.enabled ? " on" : ""}`} aria-hidden="true">
           {summary.enabled ? "●" : "○"}
         </span>
-        <span className="flow-item-name">{summary.name}</span>
+        <span className="flow-item-name" title={summary.name}>
+          {summary.name}
+        </span>
         {problems > 0 && (
           <span className="problem-badge problem-warning" title={`${problems} problem${problems === 1 ? "" : "s"}`} data-testid={`flow-problems-${summary.id}`}>
             {problems}
@@ -207,6 +219,11 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         </button>
       </div>
       <FlowStatusLine summary={summary} now={now} />
+      {sharedName && (
+        <span className="flow-name-warning" role="note" data-testid={`flow-name-warning-${summary.id}`}>
+          {sharedName}
+        </span>
+      )}
       {mode === "real-runs" && (
         <div className="confirm" role="alertdialog" aria-label={`Make the background runs of ${summary.name} real?`} data-testid="confirm-real-runs">
           <span>“{summary.name}” is on: its background runs will change the tenant for real. Turn dry run only off?</span>
