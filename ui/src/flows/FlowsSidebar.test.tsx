@@ -233,6 +233,22 @@ describe("Flows sidebar", () => {
   });
 });
 
+describe("The toolbar's flow name", () => {
+  it("carries the whole name as its tooltip and says when another flow has the name typed", async () => {
+    fakeBackend([flow("alpha", "Alpha"), flow("beta", "Beta")]);
+    render(<FlowHeader />);
+    await act(() => useFlowSession.getState().refresh());
+    act(() => useFlowSession.getState().openFlow(flow("beta", "Beta")));
+    const name = screen.getByLabelText("Flow name");
+    expect(name).toHaveAttribute("title", "Beta");
+    expect(screen.queryByTestId("flow-name-duplicate")).toBeNull();
+    fireEvent.change(name, { target: { value: "alpha" } });
+    expect(screen.getByTestId("flow-name-duplicate")).toHaveTextContent("Another flow has this name");
+    expect(screen.getByTestId("flow-name-duplicate")).toHaveAttribute("title", expect.stringContaining("Another flow is already called “Alpha”"));
+    expect(name).toHaveAccessibleDescription(expect.stringContaining("Another flow has this name"));
+  });
+});
+
 describe("Autosave", () => {
   it("saves the open flow after edits and shows the state", async () => {
     vi.useFakeTimers();
