@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useRunStore } from "../runs/runStore";
 import { useFlowSession, type SaveStatus } from "../state/flowSession";
 import { publishState, useFlowDialogs, useFlowSummary } from "./flowDialogs";
+import { duplicateNameWarning } from "./flowNames";
 import "./versions.css";
 
 const STATUS_TEXT: Record<SaveStatus, string> = { saved: "Saved ✓", saving: "Saving…", unsaved: "Unsaved", error: "Not saved" };
@@ -21,6 +22,7 @@ export function FlowHeader() {
   const summary = useFlowSummary(flow?.id);
   const openPublish = useFlowDialogs((state) => state.openPublish);
   const notice = useFlowDialogs((state) => state.notice);
+  const flows = useFlowSession((state) => state.flows);
   const [draft, setDraft] = useState(flow?.name ?? "");
   useEffect(() => setDraft(flow?.name ?? ""), [flow?.id, flow?.name]);
   useEffect(() => {
@@ -35,6 +37,7 @@ export function FlowHeader() {
     if (clean) setName(clean);
     else setDraft(flow.name);
   };
+  const nameWarning = duplicateNameWarning(draft, flow.id, flows);
   const enabled = summary?.enabled ?? flow.enabled;
   const unpublished = summary ? summary.publishedVersion === null || summary.hasUnpublishedChanges : false;
   const toggleVersions = () => {
@@ -49,7 +52,9 @@ export function FlowHeader() {
         aria-label="Flow name"
         data-testid="flow-name"
         value={draft}
+        title={draft}
         maxLength={200}
+        aria-describedby={nameWarning ? "flow-name-duplicate" : undefined}
         onChange={(event) => setDraft(event.target.value)}
         onBlur={commit}
         onKeyDown={(event) => {
@@ -57,6 +62,12 @@ export function FlowHeader() {
           if (event.key === "Escape") setDraft(flow.name);
         }}
       />
+      {nameWarning && (
+        <span className="flow-name-duplicate" id="flow-name-duplicate" role="status" data-testid="flow-name-duplicate" title={nameWarning}>
+          <span aria-hidden="true">⚠ </span>
+          Another flow has this name
+        </span>
+      )}
       <span className={`save-status save-${status}`} role="status" data-testid="save-status" title={saveError ?? undefined}>
         {STATUS_TEXT[status]}
       </span>

@@ -1,6 +1,6 @@
-import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
-import { FlowsSidebar } from "./FlowsSidebar";
+import { FlowsSidebar, UNDO_MS } from "./FlowsSidebar";
 import { FlowHeader } from "./FlowHeader";
 import { resetFlowSession, startAutosave, useFlowSession } from "../state/flowSession";
 import { resetEditor, useEditorStore } from "../state/editorStore";
@@ -74,6 +74,33 @@ describe("Flows sidebar", () => {
     expect(useEditorStore.getState().doc.trigger?.kind).toBe("manual");
   });
 
+  it("shows a long name whole (wrapped, its tooltip the whole name)", async () => {
+    const long = "Isolate every machine with a High severity alert from the EMEA tenant";
+    fakeBackend([flow("long", long)]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    const name = within(screen.getByTestId("flow-item-long")).getByText(long);
+    expect(name).toHaveTextContent(long);
+    expect(name).toHaveAttribute("title", long);
+  });
+
+  it("warns under the name when another flow has the same name, and while renaming to a taken name", async () => {
+    fakeBackend([flow("alpha", "Alpha"), flow("alpha-2", "alpha "), flow("beta", "Beta")]);
+    render(<FlowsSidebar />);
+    await act(() => useFlowSession.getState().refresh());
+    expect(screen.getByTestId("flow-name-warning-alpha")).toHaveTextContent("Another flow is already called “alpha ”");
+    expect(screen.getByTestId("flow-name-warning-alpha-2")).toHaveTextContent("Another flow is already called “Alpha”");
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
+    fireEvent.click(screen.getByTestId("flow-rename-beta"));
+    const input = screen.getByTestId("flow-rename-input-beta");
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
+    fireEvent.change(input, { target: { value: "ALPHA" } });
+    expect(screen.getByTestId("flow-name-warning-beta")).toHaveTextContent("Another flow is already called “Alpha”");
+    expect(input).toHaveAccessibleDescription(expect.stringContaining("Another flow is already called"));
+    fireEvent.change(input, { target: { value: "Gamma" } });
+    expect(screen.queryByTestId("flow-name-warning-beta")).toBeNull();
+  });
+
   it("creates a flow from a template and opens it", async () => {
     fakeBackend([]);
     render(<FlowsSidebar />);
@@ -98,6 +125,32 @@ describe("Flows sidebar", () => {
     await screen.findByRole("button", { name: /Open Alpha/ });
     expect(invoke).toHaveBeenCalledWith("save_flow", { flow: expect.objectContaining({ id: "alpha", name: "Alpha" }) });
     expect(backend.has("alpha")).toBe(true);
+  });
+
+  it("the Undo notice stays while hovered or focused, and goes once left alone", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      fakeBackend([flow("alpha", "Alpha"), flow("beta", "Beta")]);
+      render(<FlowsSidebar />);
+      await act(() => useFlowSession.getState().refresh());
+      fireEvent.click(screen.getByTestId("flow-delete-alpha"));
+      fireEvent.click(screen.getByTestId("confirm-delete"));
+      const toast = await screen.findByTestId("undo-toast");
+      fireEvent.pointerEnter(toast);
+      act(() => void vi.advanceTimersByTime(UNDO_MS * 3));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      fireEvent.pointerLeave(toast);
+      fireEvent.focus(screen.getByTestId("undo-delete"));
+      act(() => void vi.advanceTimersByTime(UNDO_MS * 3));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      fireEvent.blur(screen.getByTestId("undo-delete"));
+      act(() => void vi.advanceTimersByTime(UNDO_MS - 100));
+      expect(screen.getByTestId("undo-toast")).toBeInTheDocument();
+      act(() => void vi.advanceTimersByTime(200));
+      expect(screen.queryByTestId("undo-toast")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("switching a flow on opens the Enable dialog; switching it off does not ask", async () => {
@@ -177,6 +230,22 @@ describe("Flows sidebar", () => {
     fireEvent.click(await screen.findByTestId("new-flow-blank"));
     await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe("untitled-flow"));
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("The toolbar's flow name", () => {
+  it("carries the whole name as its tooltip and says when another flow has the name typed", async () => {
+    fakeBackend([flow("alpha", "Alpha"), flow("beta", "Beta")]);
+    render(<FlowHeader />);
+    await act(() => useFlowSession.getState().refresh());
+    act(() => useFlowSession.getState().openFlow(flow("beta", "Beta")));
+    const name = screen.getByLabelText("Flow name");
+    expect(name).toHaveAttribute("title", "Beta");
+    expect(screen.queryByTestId("flow-name-duplicate")).toBeNull();
+    fireEvent.change(name, { target: { value: "alpha" } });
+    expect(screen.getByTestId("flow-name-duplicate")).toHaveTextContent("Another flow has this name");
+    expect(screen.getByTestId("flow-name-duplicate")).toHaveAttribute("title", expect.stringContaining("Another flow is already called “Alpha”"));
+    expect(name).toHaveAccessibleDescription(expect.stringContaining("Another flow has this name"));
   });
 });
 

@@ -6,9 +6,10 @@ import { openFromTemplate } from "../gallery/TemplateGallery";
 import { useFlowDialogs } from "./flowDialogs";
 import { FlowStatusLine, useNow } from "./flowStatus";
 import { useImportExport } from "./ImportExport";
+import { duplicateNameWarning } from "./flowNames";
 import "./flows.css";
 
-/** How long the Undo toast stays after a deletion. */
+/** How long the Undo toast stays after a deletion (counted while the pointer or the focus is not on it). */
 export const UNDO_MS = 8000;
 
 function NewFlowMenu({ onClose }: { onClose: () => void }) {
@@ -111,8 +112,10 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
   };
   const [draft, setDraft] = useState(summary.name);
   const problems = summary.problems;
+  const flows = useFlowSession((state) => state.flows);
 
   if (mode === "renaming") {
+    const renameWarning = duplicateNameWarning(draft, summary.id, flows);
     const finish = (save: boolean) => {
       setMode("idle");
       if (save && draft.trim() && draft.trim() !== summary.name) void rename(summary.id, draft);
@@ -128,15 +131,22 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
           autoFocus
           onChange={(event) => setDraft(event.target.value)}
           onBlur={() => finish(true)}
+          aria-describedby={renameWarning ? `flow-name-warning-${summary.id}` : undefined}
           onKeyDown={(event) => {
             if (event.key === "Enter") finish(true);
             if (event.key === "Escape") finish(false);
           }}
         />
+        {renameWarning && (
+          <span className="flow-name-warning" id={`flow-name-warning-${summary.id}`} role="status" data-testid={`flow-name-warning-${summary.id}`}>
+            {renameWarning}
+          </span>
+        )}
       </li>
     );
   }
 
+  const sharedName = duplicateNameWarning(summary.name, summary.id, flows);
   return (
     <li className={`flow-item${open ? " open" : ""}`} data-testid={`flow-item-${summary.id}`}>
       <button
@@ -153,7 +163,9 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         <span className={`enabled-dot${summary.enabled ? " on" : ""}`} aria-hidden="true">
           {summary.enabled ? "●" : "○"}
         </span>
-        <span className="flow-item-name">{summary.name}</span>
+        <span className="flow-item-name" title={summary.name}>
+          {summary.name}
+        </span>
         {problems > 0 && (
           <span className="problem-badge problem-warning" title={`${problems} problem${problems === 1 ? "" : "s"}`} data-testid={`flow-problems-${summary.id}`}>
             {problems}
@@ -207,6 +219,11 @@ function FlowItem({ summary, open, now }: { summary: FlowSummary; open: boolean;
         </button>
       </div>
       <FlowStatusLine summary={summary} now={now} />
+      {sharedName && (
+        <span className="flow-name-warning" role="note" data-testid={`flow-name-warning-${summary.id}`}>
+          {sharedName}
+        </span>
+      )}
       {mode === "real-runs" && (
         <div className="confirm" role="alertdialog" aria-label={`Make the background runs of ${summary.name} real?`} data-testid="confirm-real-runs">
           <span>“{summary.name}” is on: its background runs will change the tenant for real. Turn dry run only off?</span>
@@ -249,14 +266,27 @@ function UndoToast() {
   const deleted = useFlowSession((state) => state.deleted);
   const undoDelete = useFlowSession((state) => state.undoDelete);
   const dismiss = useFlowSession((state) => state.dismissDeleted);
+  // Held while hovered or focused, like the canvas's notice: reaching for Undo never loses it.
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!deleted) return;
+    if (!deleted || held) return;
     const timer = window.setTimeout(dismiss, UNDO_MS);
     return () => window.clearTimeout(timer);
-  }, [deleted, dismiss]);
+  }, [deleted, held, dismiss]);
+  useEffect(() => {
+    if (!deleted) setHeld(false);
+  }, [deleted]);
   if (!deleted) return null;
   return (
-    <div className="undo-toast" role="status" data-testid="undo-toast">
+    <div
+      className="undo-toast"
+      role="status"
+      data-testid="undo-toast"
+      onPointerEnter={() => setHeld(true)}
+      onPointerLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
       <span>Deleted “{deleted.flow.name}”.</span>
       <button type="button" className="plain-button" data-testid="undo-delete" onClick={() => void undoDelete()}>
         Undo

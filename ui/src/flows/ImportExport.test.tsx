@@ -24,7 +24,7 @@ function fakeBackend(initial: Flow[], extra: Record<string, Handler> = {}) {
     pick_flow_file: () => "/home/ana/isolate.flow.json",
     import_flow_file: (args) => {
       const mode = args?.onConflict as ImportConflict;
-      if (mode === "fail") throw { kind: "conflict", message: "a flow with the id 'alpha' exists (Alpha)" };
+      if (mode === "fail") throw { kind: "conflict", message: "a flow with id alpha already exists" };
       const imported = mode === "copy" ? flow("alpha-2", "Alpha (imported)") : flow("alpha", "Alpha imported");
       flows.set(imported.id, imported);
       return { id: imported.id, name: imported.name, diagnostics: [{ nodeId: "isolate", field: "machineId", code: "missing_input", message: "Machine id is required", severity: "error" }] };
@@ -54,8 +54,10 @@ describe("Import", () => {
   ])("asks on a conflict, and %s retries with %s and opens the flow", async (button, mode, openedId) => {
     await openSidebarWith([flow("alpha", "Alpha")]);
     fireEvent.click(screen.getByRole("button", { name: "Import a flow file" }));
-    const question = await screen.findByRole("alertdialog", { name: "A flow with this id exists" });
-    expect(question).toHaveTextContent("a flow with the id 'alpha' exists");
+    const question = await screen.findByRole("alertdialog", { name: "This flow is already in Flowguard" });
+    // In plain words, naming the saved flow by its name; the store's "a flow with id …" never shows.
+    expect(question).toHaveTextContent("This file’s flow is already in Flowguard as “Alpha”");
+    expect(question).not.toHaveTextContent(/\bid\b/);
     expect(invoke).toHaveBeenCalledWith("import_flow_file", { path: "/home/ana/isolate.flow.json", onConflict: "fail" });
     fireEvent.click(within(question).getByRole("button", { name: button }));
     await waitFor(() => expect(useFlowSession.getState().flow?.id).toBe(openedId));

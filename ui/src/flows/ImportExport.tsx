@@ -27,6 +27,15 @@ function importedText(result: ImportResult): string {
 }
 
 /**
+ * The saved flow's name in a conflict's detail, if the command named it (the detail's own words,
+ * "a flow with id … already exists", name an id, which means nothing to a person: never shown).
+ */
+function savedName(detail: string): string | null {
+  const flows = useFlowSession.getState().flows;
+  return flows.find((flow) => detail.includes(`'${flow.id}'`) || detail.includes(` ${flow.id} `) || detail.endsWith(` ${flow.id}`))?.name ?? null;
+}
+
+/**
  * The sidebar's Import and Export buttons (`buttons`, for the panel's header) and, below it,
  * the import's conflict question and what happened (`messages`).
  */
@@ -34,7 +43,7 @@ export function useImportExport(): { buttons: ReactNode; messages: ReactNode } {
   const openId = useFlowSession((state) => state.flow?.id);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
-  const [conflict, setConflict] = useState<{ path: string; detail: string } | null>(null);
+  const [conflict, setConflict] = useState<{ path: string; name: string | null } | null>(null);
 
   const importFile = async (path: string, onConflict: ImportConflict) => {
     setBusy(true);
@@ -44,7 +53,7 @@ export function useImportExport(): { buttons: ReactNode; messages: ReactNode } {
       await openImported(result);
       setNotice({ ok: true, text: importedText(result) });
     } catch (error) {
-      if (onConflict === "fail" && error instanceof IpcError && error.kind === "conflict") setConflict({ path, detail: error.detail });
+      if (onConflict === "fail" && error instanceof IpcError && error.kind === "conflict") setConflict({ path, name: savedName(error.detail) });
       else setNotice({ ok: false, text: `Import failed: ${errorText(error)}` });
     } finally {
       setBusy(false);
@@ -103,7 +112,7 @@ export function useImportExport(): { buttons: ReactNode; messages: ReactNode } {
         <div
           className="confirm import-conflict"
           role="alertdialog"
-          aria-label="A flow with this id exists"
+          aria-label="This flow is already in Flowguard"
           data-testid="import-conflict"
           onKeyDown={(event) => {
             if (event.key === "Escape") {
@@ -114,8 +123,8 @@ export function useImportExport(): { buttons: ReactNode; messages: ReactNode } {
           }}
         >
           <span>
-            A flow with this id exists.
-            {conflict.detail && <span className="import-conflict-detail"> {conflict.detail}</span>}
+            This file’s flow is already in Flowguard{conflict.name ? ` as “${conflict.name}”` : ""} (it was imported or exported from here before).
+            Replace the saved flow with the file, or import the file as a separate copy?
           </span>
           <button type="button" className="danger-button" data-testid="import-replace" onClick={() => void importFile(conflict.path, "replace")}>
             Replace it

@@ -254,3 +254,44 @@ describe("Problems list", () => {
     expect(list).not.toHaveTextContent("send_email");
   });
 });
+
+describe("The schedule trigger's panel", () => {
+  const openSchedule = () => {
+    useEditorStore.getState().select(["trigger"]);
+    render(<Inspector />);
+    fireEvent.change(screen.getByTestId("trigger-kind"), { target: { value: "schedule" } });
+  };
+
+  it("shows the missed-runs choices with labels, keeping the values", () => {
+    openSchedule();
+    const missed = screen.getByLabelText(/Missed runs/) as HTMLSelectElement;
+    expect([...missed.options].map((option) => [option.value, option.textContent])).toEqual([
+      ["run_once", "Run once when Flowguard starts"],
+      ["skip", "Skip"],
+    ]);
+    fireEvent.change(missed, { target: { value: "skip" } });
+    expect(useEditorStore.getState().doc.trigger?.inputs.missedTicks).toBe("skip");
+  });
+
+  it("reads the cron expression in plain words next to it, or calls it a custom schedule", () => {
+    openSchedule();
+    const cron = screen.getByLabelText(/Cron expression/);
+    expect(screen.getByTestId("field-trigger-cron-reading")).toHaveTextContent("At 08:00, every day");
+    fireEvent.change(cron, { target: { value: "0 8 * * 1-5" } });
+    expect(screen.getByTestId("field-trigger-cron-reading")).toHaveTextContent("At 08:00, Monday to Friday");
+    fireEvent.change(cron, { target: { value: "0 8 L * *" } });
+    expect(screen.getByTestId("field-trigger-cron-reading")).toHaveTextContent("Custom schedule");
+  });
+
+  it("offers the time zone as a searchable list of the known zones", () => {
+    openSchedule();
+    const zone = screen.getByLabelText(/Time zone/);
+    const list = screen.getByTestId("field-trigger-timeZone-zones");
+    expect(zone).toHaveAttribute("list", list.id);
+    const values = [...list.querySelectorAll("option")].map((option) => option.getAttribute("value"));
+    expect(values[0]).toBe("UTC");
+    expect(values).toContain("Europe/Paris");
+    fireEvent.change(zone, { target: { value: "Europe/Paris" } });
+    expect(useEditorStore.getState().doc.trigger?.inputs.timeZone).toBe("Europe/Paris");
+  });
+});

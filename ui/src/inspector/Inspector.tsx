@@ -11,6 +11,8 @@ import { DynamicContentPicker } from "./DynamicContentPicker";
 import { EmailPreviewPanel } from "./EmailPreview";
 import { ProblemsList } from "./ProblemsList";
 import { asText, isMultiline, panelProblems } from "./panelChecks";
+import { cronReading } from "./cronReading";
+import "./inspector.css";
 
 /** The DOM id of a node's field, so the problems list can focus it. */
 export function fieldDomId(nodeId: string, field: string): string {
@@ -19,9 +21,28 @@ export function fieldDomId(nodeId: string, field: string): string {
 
 const HELP: Partial<Record<FieldSchema["type"], string>> = {
   cron: "Cron with seconds: sec min hour day month weekday, e.g. 0 0 8 * * Mon-Fri.",
-  timezone: "An IANA time zone such as Europe/Paris or UTC.",
+  timezone: "An IANA time zone such as Europe/Paris or UTC: type to search the list.",
   email_list: "Addresses separated by commas.",
 };
+
+/**
+ * Labels for enum values that are identifiers rather than words, per field name and keyed by the
+ * value (the spec's FieldSchema has no labels). A value without one is shown as it is.
+ */
+export const ENUM_LABELS: Record<string, Record<string, string>> = {
+  missedTicks: { run_once: "Run once when Flowguard starts", skip: "Skip" },
+};
+
+export function enumLabel(field: string, value: string): string {
+  return ENUM_LABELS[field]?.[value] ?? value;
+}
+
+/** Every IANA time zone this webview knows (UTC first), for the time zone field's searchable list. */
+export function timeZones(): string[] {
+  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: "timeZone") => string[] };
+  const known = typeof intl.supportedValuesOf === "function" ? intl.supportedValuesOf("timeZone") : [];
+  return ["UTC", ...known.filter((zone) => zone !== "UTC")];
+}
 
 /** The flow as it would be saved now: the open flow's id and name with the editor's document. */
 function currentFlow(doc: FlowDocument): Flow {
@@ -77,11 +98,38 @@ function FieldControl({ nodeId, field, value, onChange, flow }: FieldProps) {
           {(!field.required || value === undefined) && <option value="">— choose —</option>}
           {field.enumValues.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {enumLabel(field.name, option)}
             </option>
           ))}
         </select>
       );
+    case "cron": {
+      const reading = cronReading(asText(value));
+      return (
+        <div className="field-with-reading">
+          <input {...common} className="field-input mono" value={asText(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} />
+          {reading && (
+            <span className="field-reading" data-testid={`${id}-reading`} aria-live="polite">
+              {reading}
+            </span>
+          )}
+        </div>
+      );
+    }
+    case "timezone": {
+      // A searchable list (type to filter) of the known zones; the engine still checks the value.
+      const zones = timeZones();
+      return (
+        <>
+          <input {...common} list={`${id}-zones`} autoComplete="off" spellCheck={false} value={asText(value)} onChange={(event) => onChange(event.target.value === "" ? undefined : event.target.value)} />
+          <datalist id={`${id}-zones`} data-testid={`${id}-zones`}>
+            {zones.map((zone) => (
+              <option key={zone} value={zone} />
+            ))}
+          </datalist>
+        </>
+      );
+    }
     case "number":
       return (
         <input

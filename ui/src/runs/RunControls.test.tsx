@@ -71,6 +71,30 @@ describe("Run now", () => {
     // (The first test of the file pays for loading the modules: room for a busy machine.)
   }, 20_000);
 
+  it("preselects the newest alert that passes the trigger's filter, not merely the newest", async () => {
+    backend();
+    const flow = seedFlow();
+    act(() => useFlowSession.getState().openFlow({ ...flow, trigger: { ...flow.trigger!, inputs: { minSeverity: "Medium", titleContains: "powershell" } } }));
+    render(<RunControls />);
+    fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
+    const dialog = screen.getByRole("dialog", { name: "Run now" });
+    await waitFor(() => expect(within(dialog).getByRole("radio", { name: /Suspicious PowerShell/ })).toBeChecked());
+    expect(within(dialog).getByRole("radio", { name: /Ransomware behaviour/ })).not.toBeChecked();
+    expect(within(dialog).queryByTestId("run-no-matching-alert")).toBeNull();
+  });
+
+  it("says when no recent alert passes the trigger's filter, and keeps Sample alert picked", async () => {
+    backend();
+    const flow = seedFlow();
+    act(() => useFlowSession.getState().openFlow({ ...flow, trigger: { ...flow.trigger!, inputs: { minSeverity: "High", titleContains: "PowerShell" } } }));
+    render(<RunControls />);
+    fireEvent.click(screen.getByRole("button", { name: /Run now/ }));
+    const dialog = screen.getByRole("dialog", { name: "Run now" });
+    expect(await within(dialog).findByTestId("run-no-matching-alert")).toHaveTextContent("None of the recent alerts passes this trigger’s filter (severity High or higher, title contains “PowerShell”)");
+    expect(within(dialog).getByRole("radio", { name: /Sample alert/ })).toBeChecked();
+    expect(within(dialog).getByRole("radio", { name: /Ransomware behaviour/ })).not.toBeChecked();
+  });
+
   it("says the run isolates for real when Dry run is off, and saves unsaved edits before running", async () => {
     const calls = backend();
     render(<RunControls />);

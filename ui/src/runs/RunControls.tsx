@@ -6,6 +6,7 @@ import { useEditorStore } from "../state/editorStore";
 import type { FlowDocument } from "../state/flowDocument";
 import { useFlowSession } from "../state/flowSession";
 import { findKindSpec } from "../state/kindsStore";
+import { describeFilter, firstMatching, triggerAlertFilter } from "./alertFilter";
 import { formatTime } from "./format";
 import { useRunStore } from "./runStore";
 import "./runs.css";
@@ -107,9 +108,11 @@ function RunDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
         if (cancelled) return;
         const sorted = newestFirst(list);
         setAlerts(sorted);
-        // The newest alert is the likely input, unless the user already picked.
-        if (!picked.current && sorted[0]) {
-          setChoice({ kind: "alert", alertId: sorted[0].id });
+        // The newest alert the trigger's filters let through is the likely input, unless the
+        // user already picked; when none passes, Sample alert stays picked (and the dialog says so).
+        const likely = firstMatching(sorted, useEditorStore.getState().doc.trigger);
+        if (!picked.current && likely) {
+          setChoice({ kind: "alert", alertId: likely.id });
           // Keyboard focus follows the picked option (a radio group's arrows move from there).
           window.setTimeout(() => dialog.current?.querySelector<HTMLElement>("input[type=radio]:checked")?.focus(), 0);
         }
@@ -130,6 +133,8 @@ function RunDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
   };
 
   const label = useMemo(() => runButtonLabel(doc, dryRun), [doc, dryRun]);
+  const filter = triggerAlertFilter(doc.trigger);
+  const noneMatches = filter !== null && alerts !== null && alerts.length > 0 && !firstMatching(alerts, doc.trigger);
   const trigger: TriggerChoice | null =
     choice.kind === "sample" ? { kind: "sample" } : choice.kind === "alert" ? { kind: "alert", alertId: choice.alertId } : otherId.trim() ? { kind: "alert", alertId: otherId.trim() } : null;
 
@@ -191,6 +196,11 @@ function RunDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) {
               </p>
             )}
             {alerts?.length === 0 && <p className="run-note">No recent alerts.</p>}
+            {noneMatches && filter && (
+              <p className="run-note" data-testid="run-no-matching-alert">
+                None of the recent alerts passes this trigger’s filter ({describeFilter(filter)}), so Sample alert is picked. You can still run the flow on one of them.
+              </p>
+            )}
             {alerts && alerts.length > 0 && (
               <div className="run-alert-list" role="group" aria-label="Recent alerts">
                 {alerts.map((alert) => (

@@ -198,7 +198,11 @@ function TestEmailForm({ mail }: { mail: MailSettings }) {
     if (problem) return;
     await perform(async () => {
       const result = await ipc.sendTestEmail(to.trim(), connection);
-      return { ok: result.ok, text: result.message };
+      // Success is said in plain words from what the user chose; the command's own line carries
+      // the server's message id ("Sent to … (<id>)", "()" when the server gave none), which
+      // means nothing to a person. A failure keeps the command's explanation.
+      const via = connection === "smtp" ? "the SMTP server" : "Microsoft Graph";
+      return result.ok ? { ok: true, text: `Test email sent to ${to.trim()} through ${via}. It should arrive within a minute.` } : { ok: false, text: result.message };
     });
   };
 

@@ -185,7 +185,7 @@ describe("Settings dialog", () => {
   });
 
   it("saves Graph's sender and sends a test email", async () => {
-    backend(settings(), { send_test_email: () => ({ ok: true, message: "Sent to soc@contoso.com." }) });
+    backend(settings(), { send_test_email: () => ({ ok: true, message: "Sent to soc@contoso.com ()" }) });
     render(<SettingsDialog onClose={onClose} />);
     await screen.findByDisplayValue("smtp.contoso.com");
     fireEvent.change(screen.getByLabelText("Sender mailbox"), { target: { value: "soc-automation@contoso.com" } });
@@ -195,7 +195,9 @@ describe("Settings dialog", () => {
     fireEvent.change(screen.getByLabelText("To"), { target: { value: "soc@contoso.com" } });
     fireEvent.change(screen.getByLabelText("Send with"), { target: { value: "graph" } });
     fireEvent.click(screen.getByRole("button", { name: "Send a test email" }));
-    expect(await screen.findByTestId("test-email-result")).toHaveTextContent("Sent to soc@contoso.com.");
+    expect(await screen.findByTestId("test-email-result")).toHaveTextContent("Test email sent to soc@contoso.com through Microsoft Graph.");
+    // The server's message id (empty here) is not shown: no "()".
+    expect(screen.getByTestId("test-email-result")).not.toHaveTextContent("()");
     expect(invoke).toHaveBeenCalledWith("send_test_email", { to: "soc@contoso.com", connection: "graph" });
   });
 
