@@ -374,10 +374,10 @@ pub async fn send_test_email(
     Ok(match mail.send(connection, &email).await {
         Ok(sent) => CheckResult {
             ok: true,
-            message: format!(
-                "Sent to {to} ({})",
-                sent["messageId"].as_str().unwrap_or("accepted")
-            ),
+            message: match sent["messageId"].as_str().filter(|id| !id.is_empty()) {
+                Some(id) => format!("Test email sent to {to} (message id {id})"),
+                None => format!("Test email sent to {to}"),
+            },
             failure: None,
         },
         Err(error) => CheckResult {
