@@ -83,15 +83,11 @@ export function DemoBanner() {
           {busy ? "Simulating…" : "Simulate alert"}
         </button>
       </span>
-      {/* The outcome's line is always there (one line high, reserved), so the banner does not grow
-          and push the canvas down when "Alert … created" appears. */}
-      <span className="engine-banner-outcome" data-testid="demo-outcome-line" title={outcome?.text}>
-        {outcome && (
-          <span className={outcome.ok ? "check-ok" : "check-fail"} role={outcome.ok ? "status" : "alert"} data-testid="demo-outcome">
-            {outcome.text}
-          </span>
-        )}
-      </span>
+      {outcome && (
+        <span className={`engine-banner-outcome ${outcome.ok ? "check-ok" : "check-fail"}`} role={outcome.ok ? "status" : "alert"} data-testid="demo-outcome">
+          {outcome.text}
+        </span>
+      )}
     </section>
   );
 }

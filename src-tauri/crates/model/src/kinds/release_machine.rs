@@ -70,5 +70,5 @@ pub fn spec() -> NodeKindSpec {
         &[],
     )
     .needs("Machine.Isolate")
-    .look("shield", "Release {machineId}")
+    .look("unshield", "Release {machineId}")
 }
