@@ -281,6 +281,28 @@ fn isolate_path(alert: &EmulatorAlert) -> String {
     format!("/api/machines/{}/isolate", alert.machine_id)
 }
 
+/// Selects a step on the canvas: Zoom to fit first, then a click on its card's title. The click is
+/// dispatched to the element itself, because a template opened from the gallery is not always
+/// fitted yet and a card can sit under the side panel's edge, where a pointer click lands on the
+/// panel instead.
+async fn select_step(driver: &WebDriver, id: &str) -> Result<()> {
+    click(driver, "[data-testid=toolbar-fit]").await?;
+    let title = displayed(
+        driver,
+        &format!(".flow-node[data-node-id=\"{id}\"] [data-testid=node-title]"),
+    )
+    .await?;
+    driver
+        .execute("arguments[0].click();", vec![title.to_json()?])
+        .await?;
+    displayed(driver, &format!("[id^=\"field-{id}-\"]"))
+        .await
+        .with_context(|| {
+            format!("selecting the step {id} shows no field of it in the side panel")
+        })?;
+    Ok(())
+}
+
 /// Run now, for real (Dry run unticked in the dialog), on this alert; waits for it to succeed.
 async fn run_now_for_real(driver: &WebDriver, alert: &EmulatorAlert) -> Result<()> {
     click(driver, "[data-testid=run-now]").await?;
@@ -454,11 +476,7 @@ async fn drafts_keep_the_published_version_running() -> Result<()> {
         let emulator = emulator_url(&driver).await?;
 
         // A broken expression typed into the enabled flow's email subject: saved as a draft.
-        click(
-            &driver,
-            ".flow-node[data-node-id=\"email_soc\"] [data-testid=node-title]",
-        )
-        .await?;
+        select_step(&driver, "email_soc").await?;
         let subject = displayed(&driver, "#field-email_soc-subject").await?;
         subject.click().await?;
         subject.send_keys(Key::Control + "a").await?;
@@ -629,12 +647,7 @@ async fn an_unconnected_no_branch_ends_its_path() -> Result<()> {
     with_app("safety-unconnected-branch", |driver, _session| async move {
         flow_from_gallery(&driver, false).await?;
         let review = ".flow-node[data-node-id=\"email_review\"]";
-        displayed(&driver, review)
-            .await?
-            .find(By::Css("[data-testid=node-title]"))
-            .await?
-            .click()
-            .await?;
+        select_step(&driver, "email_review").await?;
         driver
             .action_chain()
             .send_keys(Key::Delete)
