@@ -1,5 +1,5 @@
 //! What an Entra app registration needs for Flowguard, per API, with the exact permission names
-//! (Microsoft's pages: /work/shared/design/defender-api.md and graph-security-api.md summarise them).
+//! (from Microsoft's pages on the Defender for Endpoint API and Microsoft Graph security, linked below).
 //! Settings shows this list; the node kinds' own `permission` (in their spec) names the one each
 //! step needs.
 
